@@ -1,0 +1,393 @@
+"""The typed HTTP client of the platform API v1 (see docs/architecture.md)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import httpx
+
+from ._types import Collection, JSONObject
+from .errors import (
+    ApiError,
+    Problem,
+    RateLimited,
+    TransportError,
+    describe_problem,
+    error_class_for,
+    redact,
+)
+from .retry import RetryPolicy, parse_retry_after
+from .settings import API_PREFIX, ClientSettings
+from .stats import RequestStats
+
+USER_AGENT = "vcorg/0.1"
+
+
+class PlatformClient:
+    """One connection to one platform, shared by every organisation the token can see.
+
+    ``transport`` is the seam for tests (``httpx.MockTransport``); ``sleep`` and ``clock``
+    let retry tests run without waiting.
+    """
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: float = 15.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self.retry = retry or RetryPolicy()
+        self.stats = RequestStats()
+        self._sleep = sleep
+        self._clock = clock
+        self._http = httpx.Client(
+            base_url=settings.api_url + API_PREFIX,
+            headers={
+                "Authorization": f"Bearer {settings.token}",
+                "Accept": "application/json",
+                "User-Agent": USER_AGENT,
+            },
+            timeout=timeout,
+            transport=transport,
+        )
+
+    @classmethod
+    def from_environment(cls, **kwargs: Any) -> PlatformClient:
+        """Build a client from VCORG_API_URL and VCORG_TOKEN."""
+        return cls(ClientSettings.resolve(), **kwargs)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> PlatformClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the retry loop ---------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        action: str,
+        subject: str | None = None,
+    ) -> httpx.Response:
+        """Send one logical request, retrying as :class:`RetryPolicy` allows.
+
+        Returns the successful response; raises a :class:`PlatformError` subclass otherwise.
+        """
+        method = method.upper()
+        request = self._http.build_request(
+            method,
+            path,
+            json=json,
+            params={k: v for k, v in (params or {}).items() if v is not None},
+            headers=dict(headers or {}),
+        )
+        started = self._clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            self.stats.record_attempt(retry=attempt > 1)
+            wait: float | None
+            try:
+                response = self._http.send(request)
+            except httpx.TransportError as exc:
+                if not self.retry.should_retry_exception(exc, method, request.headers):
+                    raise self._transport_error(exc, action, subject) from None
+                wait = self.retry.backoff(attempt - 1)
+                if not self._may_wait(attempt, started, wait):
+                    raise self._transport_error(exc, action, subject) from None
+                self._sleep(wait)
+                continue
+
+            status = response.status_code
+            self.stats.record_status(status)
+            if status < 400:
+                return response
+            response.read()
+            if not self.retry.should_retry_status(status, method, request.headers):
+                raise self._api_error(response, method, path, action, subject)
+            wait = self.retry.backoff(attempt - 1)
+            if status == 429:
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                if retry_after is not None:
+                    if retry_after > self.retry.max_retry_after:
+                        raise self._api_error(response, method, path, action, subject)
+                    wait = max(wait, retry_after)
+            if not self._may_wait(attempt, started, wait):
+                raise self._api_error(response, method, path, action, subject)
+            self._sleep(wait)
+
+    def _may_wait(self, attempt: int, started: float, wait: float) -> bool:
+        if attempt >= self.retry.max_attempts:
+            return False
+        return (self._clock() - started) + wait <= self.retry.deadline
+
+    def _secrets(self) -> tuple[str, ...]:
+        return (self.settings.token,)
+
+    def _transport_error(
+        self, exc: httpx.TransportError, action: str, subject: str | None
+    ) -> TransportError:
+        target = f" {subject}" if subject else ""
+        kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "failed"
+        text = (
+            f"Could not {action}{target}: the connection to {self.settings.api_url} {kind} "
+            f"({type(exc).__name__}: {exc or 'no details'}).\n{TransportError.hint}"
+        )
+        return TransportError(redact(text, self._secrets()))
+
+    def _api_error(
+        self,
+        response: httpx.Response,
+        method: str,
+        path: str,
+        action: str,
+        subject: str | None,
+    ) -> ApiError:
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        problem = Problem.from_json(response.status_code, data)
+        if not problem.detail and not problem.title:
+            problem.detail = response.reason_phrase
+        cls = error_class_for(response.status_code)
+        secrets = self._secrets()
+        problem.detail = redact(problem.detail, secrets)
+        problem.title = redact(problem.title, secrets)
+        text = redact(
+            describe_problem(action=action, subject=subject, problem=problem, hint=cls.hint),
+            secrets,
+        )
+        kwargs: dict[str, Any] = {
+            "problem": problem,
+            "method": method,
+            "path": path,
+            "subject": subject,
+        }
+        if cls is RateLimited:
+            kwargs["retry_after"] = parse_retry_after(response.headers.get("Retry-After"))
+        return cls(text, **kwargs)
+
+    # -- generic collection operations ---------------------------------------------
+
+    @staticmethod
+    def _path(org: str, collection: Collection, object_id: str | None = None) -> str:
+        path = f"/orgs/{org}/{collection.value}"
+        return f"{path}/{object_id}" if object_id else path
+
+    def iter_objects(
+        self,
+        org: str,
+        collection: Collection,
+        *,
+        page_size: int = 500,
+        **filters: str | None,
+    ) -> Iterator[JSONObject]:
+        """Every object of a collection, following ``nextCursor`` page by page."""
+        params: dict[str, Any] = {_camel(k): v for k, v in filters.items() if v is not None}
+        params["limit"] = page_size
+        cursor: str | None = None
+        while True:
+            if cursor:
+                params["cursor"] = cursor
+            response = self.request(
+                "GET",
+                self._path(org, collection),
+                params=params,
+                action=f"list {collection.label}s of organisation '{org}'",
+            )
+            body = response.json()
+            yield from body.get("items", [])
+            cursor = body.get("nextCursor")
+            if not cursor:
+                return
+
+    def list_objects(
+        self, org: str, collection: Collection, **filters: str | None
+    ) -> list[JSONObject]:
+        return list(self.iter_objects(org, collection, **filters))
+
+    def get_object(
+        self, org: str, collection: Collection, object_id: str, *, subject: str | None = None
+    ) -> JSONObject:
+        response = self.request(
+            "GET",
+            self._path(org, collection, object_id),
+            action="read",
+            subject=subject or f"{collection.label} {object_id}",
+        )
+        return _with_version(response)
+
+    def create_object(
+        self,
+        org: str,
+        collection: Collection,
+        body: JSONObject,
+        *,
+        idempotency_key: str | None = None,
+        subject: str | None = None,
+    ) -> JSONObject:
+        """POST a new object. The result carries ``_replayed`` when the key was seen before."""
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        response = self.request(
+            "POST",
+            self._path(org, collection),
+            json=body,
+            headers=headers,
+            action="create",
+            subject=subject or _subject(collection, body),
+        )
+        obj = _with_version(response)
+        if response.headers.get("Idempotency-Replayed", "").lower() == "true":
+            obj["_replayed"] = True
+        return obj
+
+    def update_object(
+        self,
+        org: str,
+        collection: Collection,
+        object_id: str,
+        patch: JSONObject,
+        *,
+        version: int | None = None,
+        subject: str | None = None,
+    ) -> JSONObject:
+        response = self.request(
+            "PATCH",
+            self._path(org, collection, object_id),
+            json=patch,
+            headers=_if_match(version),
+            action="update",
+            subject=subject or f"{collection.label} {object_id}",
+        )
+        return _with_version(response)
+
+    def delete_object(
+        self,
+        org: str,
+        collection: Collection,
+        object_id: str,
+        *,
+        version: int | None = None,
+        subject: str | None = None,
+    ) -> None:
+        self.request(
+            "DELETE",
+            self._path(org, collection, object_id),
+            headers=_if_match(version),
+            action="delete",
+            subject=subject or f"{collection.label} {object_id}",
+        )
+
+    # -- named operations ------------------------------------------------------------
+
+    def me(self) -> JSONObject:
+        return self.request("GET", "/me", action="identify the API token's account").json()
+
+    def organisation(self, org: str) -> JSONObject:
+        return self.request(
+            "GET", f"/orgs/{org}", action="read", subject=f"organisation '{org}'"
+        ).json()
+
+    def list_units(self, org: str) -> list[JSONObject]:
+        return self.list_objects(org, Collection.UNITS)
+
+    def list_waiting_areas(self, org: str, *, unit_id: str | None = None) -> list[JSONObject]:
+        return self.list_objects(org, Collection.WAITING_AREAS, unit_id=unit_id)
+
+    def list_meeting_rooms(self, org: str, *, unit_id: str | None = None) -> list[JSONObject]:
+        return self.list_objects(org, Collection.MEETING_ROOMS, unit_id=unit_id)
+
+    def list_grants(
+        self,
+        org: str,
+        *,
+        scope_type: str | None = None,
+        scope_id: str | None = None,
+        unit_id: str | None = None,
+        role: str | None = None,
+        state: str | None = None,
+    ) -> list[JSONObject]:
+        return self.list_objects(
+            org,
+            Collection.GRANTS,
+            scope_type=scope_type,
+            scope_id=scope_id,
+            unit_id=unit_id,
+            role=role,
+            state=state,
+        )
+
+    def reset_meeting_room_link(self, org: str, room_id: str) -> JSONObject:
+        response = self.request(
+            "POST",
+            f"{self._path(org, Collection.MEETING_ROOMS, room_id)}/reset-link",
+            action="reset the link of",
+            subject=f"meeting room {room_id}",
+        )
+        return _with_version(response)
+
+    def create_grant(
+        self, org: str, *, scope_type: str, scope_id: str, role: str, email: str
+    ) -> JSONObject:
+        return self.create_object(
+            org,
+            Collection.GRANTS,
+            {"scopeType": scope_type, "scopeId": scope_id, "role": role, "email": email},
+            subject=f"invitation of {email} as {role} of {scope_type} {scope_id}",
+        )
+
+    def resend_grant(self, org: str, grant_id: str, *, email: str | None = None) -> JSONObject:
+        response = self.request(
+            "POST",
+            f"{self._path(org, Collection.GRANTS, grant_id)}/resend",
+            action="re-send",
+            subject=f"the invitation of {email}" if email else f"invitation {grant_id}",
+        )
+        return response.json()
+
+    def delete_grant(self, org: str, grant_id: str, *, email: str | None = None) -> None:
+        self.request(
+            "DELETE",
+            self._path(org, Collection.GRANTS, grant_id),
+            action="remove",
+            subject=f"the role grant of {email}" if email else f"role grant {grant_id}",
+        )
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _if_match(version: int | None) -> dict[str, str]:
+    return {"If-Match": f'"{version}"'} if version is not None else {}
+
+
+def _subject(collection: Collection, body: Mapping[str, Any]) -> str:
+    name = body.get("name")
+    return f"{collection.label} '{name}'" if name else collection.label
+
+
+def _with_version(response: httpx.Response) -> JSONObject:
+    obj: JSONObject = response.json()
+    etag = response.headers.get("ETag", "").strip('W/"')
+    if "version" not in obj and etag.isdigit():
+        obj["version"] = int(etag)
+    return obj
