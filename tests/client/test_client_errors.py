@@ -42,11 +42,13 @@ def client_answering(response: httpx.Response | Exception) -> PlatformClient:
 
 
 def problem(status: int, slug: str, **extra: object) -> httpx.Response:
-    body = {"type": f"https://vcplatform.dev/problems/{slug}", "title": slug.title(),
-            "status": status}
+    body = {
+        "type": f"https://vcplatform.dev/problems/{slug}",
+        "title": slug.title(),
+        "status": status,
+    }
     body.update(extra)
-    return httpx.Response(status, json=body,
-                          headers={"Content-Type": "application/problem+json"})
+    return httpx.Response(status, json=body, headers={"Content-Type": "application/problem+json"})
 
 
 @pytest.mark.parametrize(
@@ -64,8 +66,14 @@ def problem(status: int, slug: str, **extra: object) -> httpx.Response:
 def test_status_maps_to_type_with_advice(status: int, slug: str, cls: type, advice: str) -> None:
     client = client_answering(problem(status, slug, detail="the platform's own words"))
     with pytest.raises(cls) as info:
-        client.update_object("metro", Collection.WAITING_AREAS, "wa_1", {"name": "X"},
-                             version=2, subject="waiting area 'Oncology Clinic'")
+        client.update_object(
+            "metro",
+            Collection.WAITING_AREAS,
+            "wa_1",
+            {"name": "X"},
+            version=2,
+            subject="waiting area 'Oncology Clinic'",
+        )
     err = info.value
     assert isinstance(err, ApiError)
     assert isinstance(err, PlatformError)
@@ -77,8 +85,7 @@ def test_status_maps_to_type_with_advice(status: int, slug: str, cls: type, advi
 
 
 def test_conflict_carries_existing_id() -> None:
-    client = client_answering(problem(409, "conflict", detail="name taken",
-                                      existingId="unit_42"))
+    client = client_answering(problem(409, "conflict", detail="name taken", existingId="unit_42"))
     with pytest.raises(Conflict) as info:
         client.create_object("metro", Collection.UNITS, {"name": "Housing"})
     assert info.value.existing_id == "unit_42"
@@ -87,9 +94,16 @@ def test_conflict_carries_existing_id() -> None:
 
 
 def test_validation_lists_field_errors() -> None:
-    client = client_answering(problem(422, "validation", detail="invalid body", errors=[
-        {"field": "accessHours.open[0].from", "message": "must be before 'to'"},
-    ]))
+    client = client_answering(
+        problem(
+            422,
+            "validation",
+            detail="invalid body",
+            errors=[
+                {"field": "accessHours.open[0].from", "message": "must be before 'to'"},
+            ],
+        )
+    )
     with pytest.raises(ValidationFailed) as info:
         client.create_object("metro", Collection.WAITING_AREAS, {"name": "A"})
     assert info.value.errors[0].field == "accessHours.open[0].from"
@@ -103,8 +117,9 @@ def test_non_json_error_body_still_maps() -> None:
 
 
 def test_token_never_appears_in_messages_even_when_echoed() -> None:
-    echoed = problem(401, "unauthenticated", detail=f"token {TOKEN} is not valid",
-                     title=f"bad {TOKEN}")
+    echoed = problem(
+        401, "unauthenticated", detail=f"token {TOKEN} is not valid", title=f"bad {TOKEN}"
+    )
     client = client_answering(echoed)
     with pytest.raises(Unauthorized) as info:
         client.me()

@@ -56,9 +56,7 @@ def make_client(
 def problem(status: int, slug: str, **extra: object) -> httpx.Response:
     body = {"type": f"https://vcplatform.dev/problems/{slug}", "title": slug, "status": status}
     body.update(extra)
-    return httpx.Response(
-        status, json=body, headers={"Content-Type": "application/problem+json"}
-    )
+    return httpx.Response(status, json=body, headers={"Content-Type": "application/problem+json"})
 
 
 def unit(version: int = 1) -> httpx.Response:
@@ -124,8 +122,9 @@ def test_attempts_are_bounded() -> None:
 
 def test_overall_deadline_stops_retries_before_attempts_run_out() -> None:
     handler, seen = sequence(*[problem(503, "unavailable")] * 50)
-    policy = RetryPolicy(max_attempts=50, deadline=3.0, base_delay=1.0, max_delay=1.0,
-                         rng=lambda: 1.0)
+    policy = RetryPolicy(
+        max_attempts=50, deadline=3.0, base_delay=1.0, max_delay=1.0, rng=lambda: 1.0
+    )
     client, clock = make_client(handler, policy=policy)
     with pytest.raises(ServerError):
         client.get_object("metro", Collection.UNITS, "unit_1")
@@ -232,12 +231,17 @@ def test_pagination_follows_cursors_and_passes_filters() -> None:
 
 
 def test_replayed_create_is_flagged() -> None:
-    replay = httpx.Response(201, json={"id": "unit_1", "version": 1},
-                            headers={"Idempotency-Replayed": "true"})
+    replay = httpx.Response(
+        201, json={"id": "unit_1", "version": 1}, headers={"Idempotency-Replayed": "true"}
+    )
     handler, _ = sequence(replay)
     client, _ = make_client(handler)
-    assert client.create_object("metro", Collection.UNITS, {"name": "H"},
-                                idempotency_key="k")["_replayed"] is True
+    assert (
+        client.create_object("metro", Collection.UNITS, {"name": "H"}, idempotency_key="k")[
+            "_replayed"
+        ]
+        is True
+    )
 
 
 def test_version_falls_back_to_etag() -> None:

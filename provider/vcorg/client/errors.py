@@ -227,9 +227,7 @@ def error_class_for(status: int) -> type[ApiError]:
     return ApiError
 
 
-def describe_problem(
-    *, action: str, subject: str | None, problem: Problem, hint: str
-) -> str:
+def describe_problem(*, action: str, subject: str | None, problem: Problem, hint: str) -> str:
     """Build the admin-facing sentence for a failed request."""
     target = f" {subject}" if subject else ""
     said = problem.detail or problem.title or "no details"

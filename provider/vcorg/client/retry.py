@@ -42,18 +42,18 @@ class RetryPolicy:
 
     @staticmethod
     def repeat_is_safe(method: str, headers: httpx.Headers) -> bool:
-        return method in IDEMPOTENT_METHODS or (
-            method == "POST" and "idempotency-key" in headers
-        ) or (method == "PATCH" and "if-match" in headers)
+        return (
+            method in IDEMPOTENT_METHODS
+            or (method == "POST" and "idempotency-key" in headers)
+            or (method == "PATCH" and "if-match" in headers)
+        )
 
     def should_retry_status(self, status: int, method: str, headers: httpx.Headers) -> bool:
         if status in RETRY_STATUSES:
             return True
         return status == 500 and self.repeat_is_safe(method, headers)
 
-    def should_retry_exception(
-        self, exc: Exception, method: str, headers: httpx.Headers
-    ) -> bool:
+    def should_retry_exception(self, exc: Exception, method: str, headers: httpx.Headers) -> bool:
         if isinstance(exc, _NOT_SENT):
             return True
         return isinstance(exc, _MAYBE_SENT) and self.repeat_is_safe(method, headers)
