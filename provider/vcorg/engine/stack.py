@@ -1,0 +1,104 @@
+"""Pulumi stacks for an organisation, driven through the Automation API.
+
+vcorg runs an inline program, so users need no Pulumi project of their own, and the
+Python SDK serves the language runtime in-process (`pulumi --client`): only the
+`pulumi` CLI and the dynamic-provider launcher are needed on the machine.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pulumi import automation as auto
+
+from vcorg.engine.pulumi_cli import engine_env, pulumi_bin_dir
+
+PROJECT_NAME = "vcorg"
+STATE_DIR_NAME = ".vcorg"
+
+
+class StackError(Exception):
+    """The engine could not open or run the stack."""
+
+
+def default_state_dir(config_paths: list[Path]) -> Path:
+    """The local state directory next to the config: `<config dir>/.vcorg/state`."""
+    first = config_paths[0].resolve()
+    base = first if first.is_dir() else first.parent
+    return base / STATE_DIR_NAME / "state"
+
+
+def backend_url_for(config_paths: list[Path], explicit: str | None = None) -> str:
+    """`--backend`, else `PULUMI_BACKEND_URL`, else a file backend next to the config."""
+    url = explicit or os.environ.get("PULUMI_BACKEND_URL")
+    if url:
+        return url
+    state = default_state_dir(config_paths)
+    state.mkdir(parents=True, exist_ok=True)
+    return state.as_uri()
+
+
+@dataclass
+class StackTarget:
+    """Everything needed to open the stack of one organisation."""
+
+    stack_name: str
+    backend_url: str
+    api_url: str | None = None
+    program: Callable[[], None] | None = None
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    project_name: str = PROJECT_NAME
+
+
+def _passphrase_env() -> dict[str, str]:
+    # vcorg keeps no secret in stack config (the token is read from VCORG_TOKEN at run
+    # time), so an empty passphrase is the documented default for the local backend.
+    if "PULUMI_CONFIG_PASSPHRASE" in os.environ or "PULUMI_CONFIG_PASSPHRASE_FILE" in os.environ:
+        return {}
+    return {"PULUMI_CONFIG_PASSPHRASE": ""}
+
+
+def open_stack(target: StackTarget) -> auto.Stack:
+    """Create or select the stack, with the engine from `pulumi_bin_dir()`."""
+    bin_dir = pulumi_bin_dir()
+    env = engine_env(bin_dir)
+    env.update(_passphrase_env())
+    env.update(target.extra_env)
+    # The Automation API reads a few settings from our own process environment.
+    for key in ("PATH", "PULUMI_SKIP_UPDATE_CHECK", "PULUMI_PYTHON_CMD"):
+        os.environ[key] = env[key]
+    settings = auto.ProjectSettings(
+        name=target.project_name,
+        runtime="python",
+        backend=auto.ProjectBackend(url=target.backend_url),
+    )
+    options = auto.LocalWorkspaceOptions(
+        pulumi_command=auto.PulumiCommand(root=str(bin_dir.parent), skip_version_check=True),
+        project_settings=settings,
+        env_vars=env,
+        secrets_provider="passphrase" if target.backend_url.startswith("file:") else None,
+    )
+    try:
+        stack = auto.create_or_select_stack(
+            target.stack_name,
+            project_name=target.project_name,
+            program=target.program or (lambda: None),
+            opts=options,
+        )
+        if target.api_url:
+            stack.set_config("vcorg:apiUrl", auto.ConfigValue(target.api_url))
+    except auto.errors.CommandError as exc:
+        raise StackError(_first_error_line(str(exc))) from None
+    return stack
+
+
+def _first_error_line(text: str) -> str:
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("error:"):
+            return stripped.removeprefix("error:").strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "the Pulumi engine failed"
