@@ -142,7 +142,8 @@ def build_pinned(*, log: Callable[[str], None] | None = None) -> Path:
         if _usable(target, exact=PULUMI_CLI_VERSION):
             return target
         say(
-            f"vcorg: building pulumi v{PULUMI_CLI_VERSION} from the Go module proxy (first run only)"
+            f"vcorg: building pulumi v{PULUMI_CLI_VERSION} from the Go module proxy"
+            " (first run only)"
         )
         with tempfile.TemporaryDirectory(prefix="vcorg-pulumi-build-") as tmp:
             work = Path(tmp)
