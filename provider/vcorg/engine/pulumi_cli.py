@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from vcorg.engine.language_host import SHIM_NAME, shim_script
 from vcorg.engine.versions import PULUMI_CLI_MINIMUM, PULUMI_CLI_VERSION
 
 PKG_MODULE = "github.com/pulumi/pulumi/pkg/v3"
@@ -80,6 +81,7 @@ def pulumi_bin_dir(*, build: bool = True, log: Callable[[str], None] | None = No
             return Path(found).resolve().parent
     cached = cached_bin_dir()
     if _usable(cached, exact=PULUMI_CLI_VERSION):
+        install_language_host_shim(cached)
         return cached
     if not build:
         raise PulumiNotAvailable(
@@ -191,8 +193,25 @@ def build_pinned(*, log: Callable[[str], None] | None = None) -> Path:
             if target.exists():
                 shutil.rmtree(target)
             shutil.move(str(staging), str(target))
+        install_language_host_shim(target)
         say(f"vcorg: pulumi v{PULUMI_CLI_VERSION} ready in {target}")
     return target
+
+
+def install_language_host_shim(bin_dir: Path) -> None:
+    """Put vcorg's stand-in `pulumi-language-python` beside a CLI we built.
+
+    The official host's Go module is not served by the proxy, so a built CLI has none;
+    see vcorg.engine.language_host for what the stand-in does and does not do.
+    """
+    shim = bin_dir / SHIM_NAME
+    text = shim_script()
+    if shim.is_file() and shim.read_text() == text:
+        return
+    tmp = shim.with_suffix(".tmp")
+    tmp.write_text(text)
+    tmp.chmod(0o755)
+    tmp.replace(shim)
 
 
 def engine_env(bin_dir: Path | None = None) -> dict[str, str]:
