@@ -1,0 +1,345 @@
+"""The typed organisation model, and the single source of the JSON Schema.
+
+Attribute names are snake_case; the YAML uses the camelCase aliases. Models are
+frozen and strict (no silent coercion of ``"6"`` to ``6``) and forbid unknown
+keys. Field descriptions and examples become hover text in editors and the
+generated ``docs/config-reference.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic.alias_generators import to_camel
+
+from vcorg.config.positions import Position, SourceMap
+
+API_VERSION = "vcorg/v1"
+
+KEY_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+NAME_PATTERN = r"^\S(.*\S)?$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+TIME_PATTERN = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
+CALLER_KEY_PATTERN = r"^[a-zA-Z][a-zA-Z0-9_-]*$"
+TIMEZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"
+
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=63)]
+Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=100)]
+Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=254)]
+Time = Annotated[str, StringConstraints(pattern=TIME_PATTERN)]
+Timezone = Annotated[str, StringConstraints(pattern=TIMEZONE_PATTERN, max_length=64)]
+Tag = Annotated[str, StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=50)]
+Text = Annotated[str, StringConstraints(max_length=2000)]
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WaitingAreaType = Literal["regular", "group-consultation", "consult-now"]
+CallerDetailType = Literal["text", "date", "number", "email", "phone"]
+
+WEEKDAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri")
+DEFAULT_FROM = "09:00"
+DEFAULT_TO = "17:00"
+MAX_REPORTING_TAGS = 20
+MIN_PARTICIPANTS = 2
+MAX_PARTICIPANTS = 6
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        strict=True,
+        alias_generator=to_camel,
+        populate_by_name=True,
+    )
+
+
+def _emails(description: str, example: str) -> Any:
+    return Field(
+        default_factory=list,
+        description=f"{description} Emails are invitations; they compare case-insensitively.",
+        examples=[[example]],
+    )
+
+
+def _tags() -> Any:
+    return Field(
+        default_factory=list,
+        max_length=MAX_REPORTING_TAGS,
+        description=(
+            f"Reporting tags: each adds a column to the platform's reports. "
+            f"At most {MAX_REPORTING_TAGS}."
+        ),
+        examples=[["medicine", "outpatient"]],
+    )
+
+
+class Defaults(_Model):
+    """Organisation-wide defaults."""
+
+    timezone: Timezone | None = Field(
+        default=None,
+        description=(
+            "IANA time zone used by every waiting area whose access hours give none. "
+            "Give it here or in each waiting area."
+        ),
+        examples=["Australia/Sydney"],
+    )
+    adopt_existing: bool = Field(
+        default=False,
+        description=(
+            "When true, an existing platform object with the same name is taken over "
+            "instead of failing the apply. Use it once, when bringing an organisation "
+            "that was configured by hand under vcorg."
+        ),
+        examples=[True],
+    )
+
+
+class OpenBlock(_Model):
+    """One block of opening hours: the same times on each of the listed days."""
+
+    days: list[Day] = Field(
+        min_length=1,
+        description="Days of the week this block applies to; each at most once.",
+        examples=[["mon", "tue", "wed", "thu", "fri"]],
+    )
+    from_: Time = Field(
+        alias="from",
+        description="Opening time, 24-hour HH:MM, in the access hours' time zone. Quote it.",
+        examples=["08:00"],
+    )
+    to: Time = Field(
+        description="Closing time, 24-hour HH:MM, later than `from` (24:00 for midnight).",
+        examples=["17:30"],
+    )
+
+
+def default_open_blocks() -> list[OpenBlock]:
+    return [OpenBlock(days=list(WEEKDAYS), from_=DEFAULT_FROM, to=DEFAULT_TO)]
+
+
+class AccessHours(_Model):
+    """When service users can enter the waiting area. Default: Mon–Fri 09:00–17:00."""
+
+    timezone: Timezone | None = Field(
+        default=None,
+        description="IANA time zone of the times below. Default: `defaults.timezone`.",
+        examples=["Australia/Sydney"],
+    )
+    open: list[OpenBlock] = Field(
+        default_factory=default_open_blocks,
+        description=(
+            "Opening blocks. Blocks must not overlap on the same day. "
+            "An empty list means the area is never open. Default: Mon–Fri 09:00–17:00."
+        ),
+        examples=[[{"days": ["mon", "wed"], "from": "08:00", "to": "12:00"}]],
+    )
+
+
+class CallerDetail(_Model):
+    """A question asked of service users before they join (name and phone are always asked)."""
+
+    key: Annotated[str, StringConstraints(pattern=CALLER_KEY_PATTERN, max_length=50)] = Field(
+        description="Identifier of the answer in reports; unique within the waiting area.",
+        examples=["dob"],
+    )
+    label: Name = Field(description="Question shown to the caller.", examples=["Date of birth"])
+    type: CallerDetailType = Field(
+        default="text", description="Kind of answer expected.", examples=["date"]
+    )
+    required: bool = Field(
+        default=False, description="Whether the caller must answer.", examples=[True]
+    )
+
+
+class UnitRoles(_Model):
+    """People invited to unit-scope roles."""
+
+    organisation_administrators: list[Email] = _emails(
+        "Organisation administrators manage the unit, its areas, rooms and people. "
+        "Every unit needs at least one.",
+        "ana.lee@metro-health.example",
+    )
+    organisation_reporters: list[Email] = _emails(
+        "Organisation reporters can read the unit's reports.", "data.team@metro-health.example"
+    )
+
+
+class WaitingAreaRoles(_Model):
+    """People invited to waiting-area roles."""
+
+    service_administrators: list[Email] = _emails(
+        "Service administrators manage the waiting area.", "ana.lee@metro-health.example"
+    )
+    service_providers: list[Email] = _emails(
+        "Service providers see the queue and call service users in.",
+        "dr.khan@metro-health.example",
+    )
+
+
+class MeetingRoomRoles(_Model):
+    """People invited to meeting-room roles."""
+
+    meeting_room_administrators: list[Email] = _emails(
+        "Meeting room administrators manage the room.", "ana.lee@metro-health.example"
+    )
+    meeting_room_members: list[Email] = _emails(
+        "Meeting room members can join the room.", "dr.khan@metro-health.example"
+    )
+
+
+class WaitingArea(_Model):
+    """A waiting area: one link for every service user; providers call them in one by one.
+
+    Its key must never change: the platform never recreates a waiting area, because a
+    new one would have a new link and strand everyone holding the old one.
+    """
+
+    name: Name = Field(
+        description="Display name, 1–100 characters, unique within the unit. Free to change.",
+        examples=["General Medicine Clinic"],
+    )
+    description: Text = Field(default="", description="Shown to staff.", examples=["Walk-in"])
+    type: WaitingAreaType = Field(
+        default="regular",
+        description=(
+            "`regular` (one service user per call), `group-consultation` (several at "
+            "once) or `consult-now` (on demand)."
+        ),
+        examples=["regular"],
+    )
+    access_hours: AccessHours | None = Field(
+        default=None,
+        description=(
+            "Opening hours. Default: Mon–Fri 09:00–17:00 in `defaults.timezone`. "
+            "Always filled in after loading."
+        ),
+    )
+    caller_details: list[CallerDetail] = Field(
+        default_factory=list,
+        description="Extra questions asked of service users before they join.",
+        examples=[[{"key": "dob", "label": "Date of birth", "type": "date", "required": True}]],
+    )
+    information_for_callers: Text = Field(
+        default="",
+        description="Text shown to service users while they wait.",
+        examples=["Please have your medication list ready."],
+    )
+    suspended: bool = Field(
+        default=False,
+        description="When true, service users cannot enter and see the suspended message.",
+        examples=[False],
+    )
+    suspended_message_for_callers: Text = Field(
+        default="",
+        description="Shown to service users while the area is suspended.",
+        examples=["This clinic is closed today. Please call 1800 000 000."],
+    )
+    suspended_message_for_staff: Text = Field(
+        default="",
+        description="Shown to staff while the area is suspended.",
+        examples=["Suspended for the move to Building C."],
+    )
+    reporting_tags: list[Tag] = _tags()
+    roles: WaitingAreaRoles = Field(
+        default_factory=WaitingAreaRoles, description="People invited to this waiting area."
+    )
+
+
+class MeetingRoom(_Model):
+    """A permanent video room where staff meet each other."""
+
+    name: Name = Field(
+        description="Display name, 1–100 characters, unique within the unit.",
+        examples=["Case Review"],
+    )
+    description: Text = Field(default="", description="Shown to staff.", examples=[""])
+    max_participants: int = Field(
+        default=MAX_PARTICIPANTS,
+        ge=MIN_PARTICIPANTS,
+        le=MAX_PARTICIPANTS,
+        description=(
+            f"Most people in the room at once, {MIN_PARTICIPANTS}–{MAX_PARTICIPANTS} "
+            "(the platform's limit)."
+        ),
+        examples=[6],
+    )
+    waiting_area: Key | None = Field(
+        default=None,
+        description="Key of the waiting area, in the same unit, whose staff own this room.",
+        examples=["general-clinic"],
+    )
+    roles: MeetingRoomRoles = Field(
+        default_factory=MeetingRoomRoles, description="People invited to this room."
+    )
+
+
+class Unit(_Model):
+    """An organisational unit, e.g. Cancer Care or Housing."""
+
+    name: Name = Field(
+        description="Display name, 1–100 characters, unique in the organisation.",
+        examples=["Internal Medicine"],
+    )
+    description: Text = Field(
+        default="", description="Shown to staff.", examples=["Adult medicine"]
+    )
+    reporting_tags: list[Tag] = _tags()
+    roles: UnitRoles = Field(default_factory=UnitRoles, description="People invited to the unit.")
+    waiting_areas: dict[Key, WaitingArea] = Field(
+        default_factory=dict,
+        description=(
+            "Waiting areas by key. Keys are lowercase slugs, unique across the whole "
+            "organisation, and must never change; an area keeps its key when it moves unit."
+        ),
+    )
+    meeting_rooms: dict[Key, MeetingRoom] = Field(
+        default_factory=dict,
+        description="Meeting rooms by key (lowercase slug, unique across the organisation).",
+    )
+
+
+class OrgConfig(_Model):
+    """A vcorg organisation (one file, or several files merged)."""
+
+    model_config = ConfigDict(
+        title="vcorg organisation",
+        json_schema_extra={
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://vcorg.dev/schemas/org.schema.json",
+        },
+    )
+
+    api_version: Literal["vcorg/v1"] = Field(
+        description="Version of this file format. Always `vcorg/v1`.", examples=[API_VERSION]
+    )
+    organisation: Key = Field(
+        description=(
+            "The platform's key of the existing organisation. Every file of a "
+            "directory config gives the same one."
+        ),
+        examples=["metro-health"],
+    )
+    defaults: Defaults = Field(
+        default_factory=Defaults,
+        description="Organisation-wide defaults. In a directory config, give them in one file.",
+    )
+    units: dict[Key, Unit] = Field(
+        default_factory=dict,
+        description=(
+            "Organisational units by key. Keys are lowercase slugs, unique across all "
+            "files, that become resource names and must never change; names may."
+        ),
+    )
+
+    _sources: SourceMap | None = PrivateAttr(default=None)
+
+    def source(self, path: str | tuple[str | int, ...]) -> Position | None:
+        """Where a node came from: ``(file, line, column)`` for a dotted path or a tuple.
+
+        Falls back to the nearest enclosing node that exists; None when the
+        config was built in code rather than loaded.
+        """
+        if self._sources is None:
+            return None
+        return self._sources.locate(path)

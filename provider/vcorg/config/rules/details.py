@@ -1,0 +1,80 @@
+"""Caller details and reporting tags: keys and tags that reports can tell apart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from vcorg.config.models import OrgConfig
+from vcorg.config.positions import SourceMap
+from vcorg.config.problem import Problem, Severity
+from vcorg.config.rules.base import Parts, area_path, problem, waiting_areas
+
+IDS = (
+    "duplicate-caller-detail-key",
+    "reserved-caller-detail-key",
+    "duplicate-reporting-tag",
+    "suspended-without-message",
+)
+
+# The platform always asks for these itself.
+RESERVED_CALLER_KEYS = frozenset({"name", "phone"})
+
+
+def caller_details(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
+    for unit_key, _, key, area in waiting_areas(config):
+        seen: dict[str, int] = {}
+        for index, detail in enumerate(area.caller_details):
+            parts = (*area_path(unit_key, key), "callerDetails", index, "key")
+            if detail.key.lower() in RESERVED_CALLER_KEYS:
+                yield problem(
+                    sources,
+                    "reserved-caller-detail-key",
+                    parts,
+                    f"{detail.key!r} is always asked by the platform; remove this entry",
+                )
+            elif detail.key in seen:
+                yield problem(
+                    sources,
+                    "duplicate-caller-detail-key",
+                    parts,
+                    f"caller-detail key {detail.key!r} is already used by item {seen[detail.key]}",
+                )
+            else:
+                seen[detail.key] = index
+
+
+def _tags(sources: SourceMap, parts: Parts, tags: Sequence[str]) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for index, tag in enumerate(tags):
+        if tag in seen:
+            yield problem(
+                sources,
+                "duplicate-reporting-tag",
+                (*parts, "reportingTags", index),
+                f"reporting tag {tag!r} is listed twice",
+            )
+        seen.add(tag)
+
+
+def reporting_tags(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
+    for unit_key, unit in config.units.items():
+        yield from _tags(sources, ("units", unit_key), unit.reporting_tags)
+    for unit_key, _, key, area in waiting_areas(config):
+        yield from _tags(sources, area_path(unit_key, key), area.reporting_tags)
+
+
+def suspended_messages(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
+    """A warning only: suspending without telling callers why is allowed but unkind."""
+    for unit_key, _, key, area in waiting_areas(config):
+        if area.suspended and not area.suspended_message_for_callers:
+            yield problem(
+                sources,
+                "suspended-without-message",
+                (*area_path(unit_key, key), "suspended"),
+                "the area is suspended but suspendedMessageForCallers is empty; "
+                "service users will not know why or what to do",
+                severity=Severity.WARNING,
+            )
+
+
+RULES = (caller_details, reporting_tags, suspended_messages)

@@ -1,0 +1,299 @@
+"""YAML loading that remembers where every node came from.
+
+Mappings load as `PositionedMap` and sequences as `PositionedList`: plain
+``dict``/``list`` subclasses that also carry the 1-based line and column of
+each key and value, so a problem found much later can still point at a line.
+
+The loader differs from PyYAML's ``SafeLoader`` on purpose:
+
+- duplicate keys in a map are reported instead of silently keeping the last;
+- scalars follow the YAML 1.2 core schema: ``no``, ``on`` and ``08:00`` stay
+  text (YAML 1.1 turned them into ``False``, ``True`` and ``480``) and dates
+  are not converted;
+- map keys are always text, exactly as written;
+- aliases that would expand into a huge document ("billion laughs") or into
+  themselves are refused.
+
+Problems are collected, never raised, so one run shows all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
+
+from vcorg.config.problem import Problem
+
+Position = tuple[int, int]
+"""1-based (line, column)."""
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_MAX_EXTRA_EXPANSION = 100_000
+
+
+class PositionedMap(dict[str, Any]):
+    """A mapping that knows the position of itself, its keys and its values."""
+
+    __slots__ = ("key_positions", "position", "value_positions")
+
+    def __init__(self, position: Position = (1, 1)) -> None:
+        super().__init__()
+        self.position = position
+        self.key_positions: dict[str, Position] = {}
+        self.value_positions: dict[str, Position] = {}
+
+
+class PositionedList(list[Any]):
+    """A sequence that knows the position of itself and of each item."""
+
+    __slots__ = ("item_positions", "position")
+
+    def __init__(self, position: Position = (1, 1)) -> None:
+        super().__init__()
+        self.position = position
+        self.item_positions: list[Position] = []
+
+
+def _position(node: Node) -> Position:
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+class _Resolver(Resolver):
+    """YAML 1.2 core schema resolution of plain scalars."""
+
+
+_Resolver.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag.rsplit(":", 1)[-1] not in {"bool", "int", "float", "timestamp"}
+    ]
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+}
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
+
+class _Constructor(SafeConstructor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.file = ""
+        self.problems: list[Problem] = []
+
+    def construct_positioned_map(self, node: MappingNode) -> Iterator[PositionedMap]:
+        data = PositionedMap(_position(node))
+        yield data
+        own = len([k for k, _ in node.value if k.tag != _MERGE_TAG])
+        if own != len(node.value):
+            self.flatten_mapping(node)
+        pairs = node.value
+        first_own = len(pairs) - own
+        for index, (key_node, value_node) in enumerate(pairs):
+            if not isinstance(key_node, ScalarNode):
+                self._problem(
+                    "complex-key", key_node, "map keys must be plain text, not a list or a map"
+                )
+                continue
+            key = key_node.value
+            if key in data.key_positions and index >= first_own:
+                line, column = data.key_positions[key]
+                self._problem(
+                    "duplicate-map-key",
+                    key_node,
+                    f"key {key!r} is given twice in this map (first at line {line}, "
+                    f"column {column}); YAML would silently keep only the last one",
+                )
+                continue
+            data[key] = self.construct_object(value_node)
+            data.key_positions[key] = _position(key_node)
+            data.value_positions[key] = _position(value_node)
+
+    def construct_positioned_list(self, node: SequenceNode) -> Iterator[PositionedList]:
+        data = PositionedList(_position(node))
+        yield data
+        data.extend(self.construct_object(child) for child in node.value)
+        data.item_positions.extend(_position(child) for child in node.value)
+
+    def construct_core_int(self, node: ScalarNode) -> int:
+        text = node.value
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        if text.startswith("0x"):
+            return int(text[2:], 16)
+        return int(text, 10)
+
+    def construct_core_float(self, node: ScalarNode) -> float:
+        text = node.value.lower()
+        if text.endswith(".inf"):
+            return float("-inf") if text.startswith("-") else float("inf")
+        if text == ".nan":
+            return float("nan")
+        return float(text)
+
+    def _problem(self, rule: str, node: Node, message: str) -> None:
+        line, column = _position(node)
+        self.problems.append(Problem(rule, self.file, line, column, "", message))
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:map", _Constructor.construct_positioned_map)
+_Constructor.add_constructor("tag:yaml.org,2002:seq", _Constructor.construct_positioned_list)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_core_int)
+_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_core_float)
+
+try:
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # pragma: no cover - libyaml ships with PyYAML wheels
+    _CParser = None
+
+if _CParser is not None:
+
+    class _Loader(_CParser, _Constructor, _Resolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            _Constructor.__init__(self)
+            _Resolver.__init__(self)
+
+else:  # pragma: no cover
+
+    class _Loader(  # type: ignore[no-redef]
+        yaml.reader.Reader,
+        yaml.scanner.Scanner,
+        yaml.parser.Parser,
+        yaml.composer.Composer,
+        _Constructor,
+        _Resolver,
+    ):
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            _Constructor.__init__(self)
+            _Resolver.__init__(self)
+
+
+def load_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document; return its data (None if empty) and the problems found.
+
+    Never raises for bad input: syntax errors become a ``yaml-syntax`` problem.
+    """
+    loader = _Loader(text)
+    loader.file = file
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        # An alias is always written with "*", so plain documents skip the walk.
+        if "*" in text:
+            refusal = _expansion_problem(node, file)
+            if refusal is not None:
+                return None, [refusal]
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_problem(exc, text, file)]
+    except yaml.YAMLError as exc:
+        return None, [_syntax_problem(exc, text, file)]
+    except RecursionError:
+        return None, [Problem("yaml-syntax", file, 1, 1, "", "the document is nested too deeply")]
+    finally:
+        loader.dispose()
+    return data, loader.problems
+
+
+def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        parts = [exc.context, exc.problem]
+        message = ", ".join(str(p) for p in parts if p) or "invalid YAML"
+        return Problem("yaml-syntax", file, mark.line + 1, mark.column + 1, "", message)
+    if isinstance(exc, yaml.reader.ReaderError):
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        return Problem(
+            "yaml-syntax",
+            file,
+            line,
+            column,
+            "",
+            f"character {_printable(exc.character)} is not allowed in YAML text",
+        )
+    return Problem("yaml-syntax", file, 1, 1, "", str(exc).replace("\n", " "))
+
+
+def _expansion_problem(root: Node, file: str) -> Problem | None:
+    """Refuse aliases that refer to themselves or expand past a sane size."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            line, column = _position(node)
+            return Problem(
+                "yaml-recursive-alias", file, line, column, "", "an alias refers to itself"
+            )
+        on_path.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in on_path:
+                line, column = _position(child)
+                return Problem(
+                    "yaml-recursive-alias", file, line, column, "", "an alias refers to itself"
+                )
+            if id(child) not in sizes:
+                stack.append((child, False))
+    if sizes[id(root)] > 10 * len(sizes) + _MAX_EXTRA_EXPANSION:
+        line, column = _position(root)
+        return Problem(
+            "yaml-alias-expansion",
+            file,
+            line,
+            column,
+            "",
+            f"aliases expand this document to {sizes[id(root)]} nodes, "
+            f"far more than the {len(sizes)} written; refusing to load it",
+        )
+    return None
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _printable(character: int | str) -> str:
+    code = character if isinstance(character, int) else ord(character[:1] or "\0")
+    return f"U+{code:04X}"
