@@ -1,0 +1,14 @@
+# The two commands of the README's quick start. Both install what they need themselves.
+.PHONY: demo test lint bench
+
+demo:  ## the reference platform on SQLite, a local Pulumi backend, the hospital applied, changed and re-planned
+	scripts/demo
+
+test:  ## every test: unit, contract, fuzz, PostgreSQL storage, and end-to-end through the real engine
+	scripts/test
+
+lint:
+	scripts/bootstrap && .venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+bench:
+	scripts/bootstrap && .venv/bin/python bench/bench_validate.py && .venv/bin/python bench/bench_provider.py
