@@ -1,0 +1,134 @@
+"""Turn Pulumi Automation API engine events into `ResourceStep`s.
+
+The engine reports a replacement as up to three steps on one URN (`create-replacement`,
+`replace`, `delete-replaced`); they become one `replace`. The stack resource, providers
+and components (the `Organisation`) carry nothing to review and are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi.automation import events as pe
+
+from .steps import Op, ResourceStep, name_from_urn, type_name_from_token
+
+_OP_MAP: dict[str, Op | None] = {
+    "same": Op.SAME,
+    "create": Op.CREATE,
+    "update": Op.UPDATE,
+    "delete": Op.DELETE,
+    "replace": Op.REPLACE,
+    "create-replacement": Op.REPLACE,
+    "delete-replaced": Op.REPLACE,
+    "read": Op.READ,
+    "read-replacement": Op.READ,
+    "refresh": Op.SAME,  # promoted to refresh-drift below when the outputs differ
+    "import": Op.READ,
+    "import-replacement": Op.REPLACE,
+    # These only tidy the engine's state; nothing on the platform changes.
+    "discard": None,
+    "discard-replaced": None,
+    "remove-pending-replace": None,
+}
+
+# Strength of an op when several events name the same URN: the stronger one wins.
+_RANK = {
+    Op.SAME: 0,
+    Op.READ: 1,
+    Op.REFRESH_DRIFT: 2,
+    Op.UPDATE: 3,
+    Op.CREATE: 4,
+    Op.DELETE: 4,
+    Op.REPLACE: 5,
+}
+
+
+def _skipped(type_token: str, state: pe.StepEventStateMetadata | None) -> bool:
+    if type_token.startswith("pulumi:"):
+        return True  # the stack itself and provider resources
+    return state is not None and state.custom is False  # component resources
+
+
+@dataclass
+class _Acc:
+    urn: str
+    type_token: str
+    op: Op
+    old: pe.StepEventStateMetadata | None = None
+    new: pe.StepEventStateMetadata | None = None
+    outputs: dict[str, Any] | None = None
+
+
+def _op_of(raw: Any) -> Op | None:
+    value = raw.value if isinstance(raw, pe.OpType) else str(raw)
+    if value not in _OP_MAP:
+        return Op.UPDATE  # an op newer than this code: show it rather than hide it
+    return _OP_MAP[value]
+
+
+def steps_from_engine_events(events: Iterable[pe.EngineEvent]) -> list[ResourceStep]:
+    """Collect one `ResourceStep` per URN from a preview's or an update's events.
+
+    Only `resource_pre_event`s define steps; a later `res_outputs_event` for the same URN
+    supplies the outputs the provider returned. The result is sorted by URN.
+    """
+    acc: dict[str, _Acc] = {}
+    for event in events:
+        pre = event.resource_pre_event
+        if pre is not None:
+            _add_pre(acc, pre.metadata)
+            continue
+        done = event.res_outputs_event
+        if done is not None and done.metadata.urn in acc and done.metadata.new is not None:
+            acc[done.metadata.urn].outputs = dict(done.metadata.new.outputs or {})
+    return [_to_step(a) for _, a in sorted(acc.items())]
+
+
+def _add_pre(acc: dict[str, _Acc], md: pe.StepEventMetadata) -> None:
+    op = _op_of(md.op)
+    if op is None or _skipped(md.type, md.new or md.old):
+        return
+    raw = md.op.value if isinstance(md.op, pe.OpType) else str(md.op)
+    refreshed = raw == "refresh" and md.old is not None and md.new is not None
+    if refreshed and (md.old.outputs or {}) != (md.new.outputs or {}):  # type: ignore[union-attr]
+        op = Op.REFRESH_DRIFT
+    entry = acc.get(md.urn)
+    if entry is None:
+        acc[md.urn] = _Acc(md.urn, md.type, op, md.old, md.new)
+        return
+    if _RANK[op] > _RANK[entry.op]:
+        entry.op = op
+    # Across a replacement's events, keep the earliest old state and the latest new one.
+    if entry.old is None and md.old is not None:
+        entry.old = md.old
+    if md.new is not None and not md.new.delete:
+        entry.new = md.new
+
+
+def _to_step(a: _Acc) -> ResourceStep:
+    old, new = a.old, a.new
+    if a.op is Op.DELETE:
+        new = None
+    if a.op is Op.CREATE:
+        old = None
+    new_outputs = a.outputs if a.outputs is not None else _dict(new, "outputs")
+    return ResourceStep(
+        urn=a.urn,
+        type_name=type_name_from_token(a.type_token),
+        name=name_from_urn(a.urn),
+        op=a.op,
+        old_inputs=_dict(old, "inputs"),
+        new_inputs=_dict(new, "inputs"),
+        old_outputs=_dict(old, "outputs"),
+        new_outputs=new_outputs,
+    )
+
+
+def _dict(state: pe.StepEventStateMetadata | None, attr: str) -> dict[str, Any] | None:
+    if state is None:
+        return None
+    value = getattr(state, attr)
+    return dict(value) if value is not None else None

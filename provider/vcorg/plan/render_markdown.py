@@ -1,0 +1,153 @@
+"""Markdown for a pull-request comment, kept under the comment size limit.
+
+The summary and the risk flags always come first and are never cut. Detail follows,
+one fenced `diff` block per unit, until the limit; a closing note says what was left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from .changes import RiskFlag
+from .limits import MARKDOWN_LIMIT
+from .rows import NO_CHANGES, Row, RowKind, iter_rows, risk_heading, summary_sentence
+
+if TYPE_CHECKING:
+    from .model import Plan
+
+TITLE = "## vcorg plan"
+# Room kept for the truncation note and the closing fence of a cut block.
+_NOTE_RESERVE = 600
+# When the flags alone would crowd out everything, they are listed per id instead.
+_FLAG_SHARE = 0.6
+
+# `diff` highlighting only knows + - ! and space as a line's first character.
+_DIFF_SIGNS = {"+": "+", "-": "-", "~": "!", "±": "!", "→": " ", "": " "}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def md_escape(text: str) -> str:
+    """Escape text for Markdown prose so names cannot inject formatting or HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _diff_line(row: Row) -> str:
+    return f"{_DIFF_SIGNS.get(row.sign, ' ')} {'  ' * (row.level - 1)}{row.text}"
+
+
+def _fence_for(lines: list[str]) -> str:
+    longest = max((len(m) for line in lines for m in re.findall(r"`+", line)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _unit_block(heading: Row, lines: list[str]) -> str:
+    fence = _fence_for(lines)
+    body = "".join(f"{line}\n" for line in lines)
+    return f"#### {md_escape(heading.text)}\n\n{fence}diff\n{body}{fence}\n\n"
+
+
+def _flag_item(flag: RiskFlag) -> str:
+    return f"**{flag.id.value}**: {md_escape(flag.message)}"
+
+
+def _flags_full(plan: Plan) -> str:
+    items = "".join(f"- ⚠️ {_flag_item(f)}\n" for f in plan.risk_flags)
+    return f"### {risk_heading(len(plan.risk_flags)).rstrip(':')}\n\n{items}\n"
+
+
+def _flags_compact(plan: Plan, budget: int) -> str:
+    """Every flag id with its count; then as many messages as fit, and how many did not."""
+    counts = Counter(f.id.value for f in plan.risk_flags)
+    out = [f"### {risk_heading(len(plan.risk_flags)).rstrip(':')}\n\n"]
+    out.extend(f"- ⚠️ **{rid}**: {n:,}\n" for rid, n in counts.items())
+    out.append("\n")
+    shown = 0
+    size = sum(map(len, out))
+    for f in plan.risk_flags:
+        line = f"- {_flag_item(f)}\n"
+        if size + len(line) > budget:
+            break
+        out.append(line)
+        size += len(line)
+        shown += 1
+    out.append(
+        f"\n_{len(plan.risk_flags) - shown:,} more risk flags are not itemised here "
+        "(every one is counted above); the full list is in the text and JSON plans._\n\n"
+    )
+    return "".join(out)
+
+
+def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT) -> str:
+    """The plan as a Markdown comment of at most *limit* characters."""
+    if not plan.has_changes:
+        return f"{NO_CHANGES}\n"
+    head = f"{TITLE}\n\n**{md_escape(summary_sentence(plan.summary))}**\n\n"
+    if plan.risk_flags:
+        flags = _flags_full(plan)
+        if len(head) + len(flags) > limit * _FLAG_SHARE:
+            flags = _flags_compact(plan, int(limit * _FLAG_SHARE) - len(head))
+        head += flags
+    head += "### Changes\n\n"
+    return head + _detail(plan, budget=limit - len(head))
+
+
+def _detail(plan: Plan, *, budget: int) -> str:
+    """Unit blocks while they fit in *budget*, then a note on what was cut."""
+    groups: list[tuple[Row, list[Row]]] = []
+    for row in iter_rows(plan):
+        if row.kind is RowKind.UNIT:
+            groups.append((row, []))
+        else:
+            groups[-1][1].append(row)
+    total = sum(1 for _, rows in groups for r in rows if r.kind is RowKind.RESOURCE)
+
+    out: list[str] = []
+    used = 0
+    shown_resources = shown_units = 0
+    for heading, rows in groups:
+        lines = [_diff_line(r) for r in rows]
+        block = _unit_block(heading, lines)
+        if used + len(block) + _NOTE_RESERVE <= budget:
+            out.append(block)
+            used += len(block)
+            shown_units += 1
+            shown_resources += sum(r.kind is RowKind.RESOURCE for r in rows)
+            continue
+        partial, n = _partial_block(heading, rows, budget - used - _NOTE_RESERVE)
+        if partial:
+            out.append(partial)
+            shown_resources += n
+        out.append(_cut_note(shown_resources, total, shown_units, len(groups)))
+        break
+    return "".join(out)
+
+
+def _partial_block(heading: Row, rows: list[Row], room: int) -> tuple[str, int]:
+    """As many whole resources of one unit as fit in *room*, and how many that is."""
+    kept: list[str] = []
+    resources = 0
+    pending: list[str] = []
+    for row in [*rows, None]:
+        if row is None or row.kind is RowKind.RESOURCE:
+            if pending and len(_unit_block(heading, kept + pending)) <= room:
+                kept += pending
+                resources += 1
+            elif pending:
+                break
+            pending = []
+        if row is not None:
+            pending.append(_diff_line(row))
+    if not kept:
+        return "", 0
+    return _unit_block(heading, kept), resources
+
+
+def _cut_note(shown: int, total: int, shown_units: int, units: int) -> str:
+    return (
+        f"> **Detail truncated** to fit a pull-request comment: it shows {shown:,} of "
+        f"{total:,} changed resources ({shown_units:,} of {units:,} units complete). "
+        "The summary and risk flags above are complete. "
+        "Run `vcorg plan --format text` or `--format json` for the full plan.\n"
+    )

@@ -1,0 +1,150 @@
+"""The one walk over a `Plan` that the text and Markdown renderers share.
+
+Each `Row` is one line of detail: a unit heading, a resource, or a property, member or
+move under it. Renderers choose only how a row looks, never what it says.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from .changes import (
+    MemberAction,
+    MemberChange,
+    PropertyAction,
+    PropertyChange,
+    ResourceChange,
+    RiskFlag,
+    Summary,
+    UnitGroup,
+)
+from .labels import resource_title, role_label, role_members_title, unit_title
+from .steps import ROLE_MEMBERS, Op
+from .values import format_value
+
+if TYPE_CHECKING:
+    from .model import Plan
+
+NO_CHANGES = "No changes. The platform matches the configuration."
+
+
+class RowKind(StrEnum):
+    UNIT = "unit"
+    RESOURCE = "resource"
+    MOVE = "move"
+    PROPERTY = "property"
+    MEMBER = "member"
+    MOVED_OUT = "moved-out"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of plan detail; `sign` is `+ - ~ ± →` or empty, `level` the indent."""
+
+    kind: RowKind
+    level: int
+    sign: str
+    text: str
+    op: str = ""
+
+
+_SIGNS = {
+    Op.CREATE: "+",
+    Op.DELETE: "-",
+    Op.UPDATE: "~",
+    Op.REPLACE: "±",
+    Op.REFRESH_DRIFT: "~",
+}
+_VERBS = {
+    Op.CREATE: "create",
+    Op.DELETE: "delete",
+    Op.UPDATE: "update",
+    Op.REPLACE: "replace",
+    Op.REFRESH_DRIFT: "drifted",
+}
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def summary_sentence(s: Summary) -> str:
+    """`Plan: 2 to create, ...; 3 people to invite, 1 to remove; 40 unchanged.`"""
+    return (
+        f"Plan: {s.creates:,} to create, {s.updates:,} to update, {s.replaces:,} to replace, "
+        f"{s.deletes:,} to delete, {s.drifted:,} drifted; "
+        f"{_plural(s.people_invited, 'person', 'people')} to invite, "
+        f"{s.people_removed:,} to remove; {s.unchanged:,} unchanged."
+    )
+
+
+def risk_heading(count: int) -> str:
+    return f"Risks ({count:,}):"
+
+
+def flag_text(flag: RiskFlag) -> str:
+    return f"[{flag.id.value}] {flag.message}"
+
+
+def resource_heading(c: ResourceChange) -> str:
+    if c.type_name == ROLE_MEMBERS:
+        title = role_members_title(
+            c.role or "", c.scope_type or "", c.scope_key or "", c.scope_name or ""
+        )
+    else:
+        title = resource_title(c.type_name, c.key, c.name)
+    text = f"{_VERBS.get(c.op, c.op.value)} {title}"
+    if c.risks:
+        text += f"  [risk: {', '.join(c.risks)}]"
+    return text
+
+
+def property_text(p: PropertyChange) -> tuple[str, str]:
+    if p.action is PropertyAction.ADD:
+        return "+", f"{p.path}: {format_value(p.new)}"
+    if p.action is PropertyAction.REMOVE:
+        return "-", f"{p.path}: {format_value(p.old)}"
+    return "~", f"{p.path}: {format_value(p.old)} → {format_value(p.new)}"
+
+
+def member_text(m: MemberChange) -> tuple[str, str]:
+    where = json.dumps(m.scope_name, ensure_ascii=False)
+    role = role_label(m.role)
+    if m.action is MemberAction.INVITE:
+        return "+", f"invite {m.email} as {role} of {where}"
+    if m.action is MemberAction.REVOKE:
+        return "-", f"revoke the pending invitation of {m.email} as {role} of {where}"
+    return "-", f"remove {m.email} as {role} of {where}"
+
+
+def unit_rows(group: UnitGroup) -> Iterator[Row]:
+    """The rows of one unit: its heading, then each resource and what changes in it."""
+    heading = unit_title(group.unit_key, group.unit_name)
+    yield Row(RowKind.UNIT, 0, "", heading[:1].upper() + heading[1:])
+    for c in group.resources:
+        yield Row(RowKind.RESOURCE, 1, _SIGNS.get(c.op, "~"), resource_heading(c), c.op.value)
+        if c.move is not None:
+            src = unit_title(c.move.from_unit_key, c.move.from_unit_name)
+            dst = unit_title(c.move.to_unit_key, c.move.to_unit_name)
+            yield Row(RowKind.MOVE, 2, "→", f"moves from {src} to {dst}")
+        for p in c.properties:
+            sign, text = property_text(p)
+            yield Row(RowKind.PROPERTY, 2, sign, text)
+        for m in c.members:
+            sign, text = member_text(m)
+            yield Row(RowKind.MEMBER, 2, sign, text)
+    for m in group.moved_out:
+        title = resource_title(m.type_name, m.key, m.name)
+        dst = unit_title(m.to_unit_key, m.to_unit_name)
+        yield Row(RowKind.MOVED_OUT, 1, "→", f"{title} moves to {dst} (listed there)")
+
+
+def iter_rows(plan: Plan) -> Iterator[Row]:
+    """Every detail row of the plan, unit by unit, in the plan's fixed order."""
+    for group in plan.units:
+        yield from unit_rows(group)
+

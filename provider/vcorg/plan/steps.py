@@ -1,0 +1,58 @@
+"""`ResourceStep`: one resource's planned operation, the planner's only input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+TYPE_PREFIX = "pulumi-python:dynamic/vcorg:"
+
+UNIT = "OrganisationalUnit"
+WAITING_AREA = "WaitingArea"
+MEETING_ROOM = "MeetingRoom"
+ROLE_MEMBERS = "RoleMembers"
+
+
+class Op(StrEnum):
+    """Operations after normalisation; engine-specific ops are folded into these."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    REPLACE = "replace"
+    SAME = "same"
+    READ = "read"
+    REFRESH_DRIFT = "refresh-drift"
+
+
+# Ops that change something an admin must review (reads and sames do not).
+CHANGING_OPS = frozenset({Op.CREATE, Op.UPDATE, Op.DELETE, Op.REPLACE, Op.REFRESH_DRIFT})
+
+
+def type_name_from_token(token: str) -> str:
+    """`pulumi-python:dynamic/vcorg:WaitingArea` → `WaitingArea`; other tokens unchanged."""
+    return token[len(TYPE_PREFIX):] if token.startswith(TYPE_PREFIX) else token
+
+
+def name_from_urn(urn: str) -> str:
+    """The resource name is the URN's last `::` segment."""
+    return urn.rsplit("::", 1)[-1]
+
+
+@dataclass(frozen=True)
+class ResourceStep:
+    """What the engine will do to one resource, with the states either side of it."""
+
+    urn: str
+    type_name: str
+    name: str
+    op: Op
+    old_inputs: dict[str, Any] | None = None
+    new_inputs: dict[str, Any] | None = None
+    old_outputs: dict[str, Any] | None = None
+    new_outputs: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        # Accept plain strings so callers and tests can write op="update".
+        object.__setattr__(self, "op", Op(self.op))
