@@ -1,0 +1,34 @@
+"""Pulumi dynamic resources that reconcile an organisation with the platform API.
+
+Providers are module-level singletons that pickle as a reference to their class; they
+read the platform URL and token in ``configure()`` (stack config ``vcorg:apiUrl`` and
+``vcorg:token``, else ``VCORG_API_URL`` and ``VCORG_TOKEN``).
+"""
+
+from __future__ import annotations
+
+from .errors import ResourceError
+from .meeting_room import MEETING_ROOM_PROVIDER, MeetingRoom, MeetingRoomProvider
+from .organisation import COMPONENT_TYPE, Organisation, OrganisationArgumentError
+from .role_members import ROLE_MEMBERS_PROVIDER, RoleMembers, RoleMembersProvider
+from .unit import UNIT_PROVIDER, OrganisationalUnit, UnitProvider
+from .waiting_area import WAITING_AREA_PROVIDER, WaitingArea, WaitingAreaProvider
+
+__all__ = [
+    "COMPONENT_TYPE",
+    "MEETING_ROOM_PROVIDER",
+    "ROLE_MEMBERS_PROVIDER",
+    "UNIT_PROVIDER",
+    "WAITING_AREA_PROVIDER",
+    "MeetingRoom",
+    "MeetingRoomProvider",
+    "Organisation",
+    "OrganisationArgumentError",
+    "OrganisationalUnit",
+    "ResourceError",
+    "RoleMembers",
+    "RoleMembersProvider",
+    "UnitProvider",
+    "WaitingArea",
+    "WaitingAreaProvider",
+]

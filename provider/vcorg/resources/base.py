@@ -1,0 +1,285 @@
+"""The shared workflow of the providers of named platform objects.
+
+A provider subclass declares its collection and fields; this module runs the fixed
+steps (check, diff, create with idempotency and adoption, read through the list cache,
+update with If-Match, delete) so each resource module stays a short declaration.
+Providers hold no state that is pickled: see :meth:`PlatformProvider.__getstate__`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from pulumi.dynamic import (
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from vcorg.client import (
+    ClientSettings,
+    Collection,
+    Conflict,
+    JSONObject,
+    NotFound,
+    PlatformClient,
+    PreconditionFailed,
+)
+
+from .errors import ResourceError, reported
+from .props import changed_fields, digest, is_unknown, public, same
+from .session import Session, session_for
+from .validation import Checker
+
+# Outputs the API adds to every object, besides the inputs it echoes.
+META_FIELDS = ("createdAt", "updatedAt", "version")
+# The resource ID is Pulumi's own `id`; an output of that name would shadow it.
+_DROPPED = frozenset({"id", "_replayed"})
+
+
+class PlatformProvider(ResourceProvider):
+    """Base of every vcorg provider: settings from stack config, nothing pickled."""
+
+    # Nothing secret is ever pickled (see __getstate__), so the provider blob in state
+    # need not be encrypted; tests/provider/test_pickle.py proves it.
+    serialize_as_secret_always = False
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The pickle in Pulumi state must be a bare reference to the class: no config,
+        # no token, no client, whatever this instance has seen.
+        return {}
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        pass
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._config = req.config
+
+    def _session(self) -> Session:
+        config = getattr(self, "_config", None)
+        settings = ClientSettings.resolve(config.get if config is not None else None)
+        return session_for(settings)
+
+    @property
+    def client(self) -> PlatformClient:
+        return self._session().client
+
+
+class ObjectProvider(PlatformProvider):
+    """Units, waiting areas and meeting rooms: named objects with a REST collection."""
+
+    collection: ClassVar[Collection]
+    # Inputs sent to the API, in camelCase, exactly as the API names them.
+    api_fields: ClassVar[tuple[str, ...]]
+    # Inputs that only vcorg uses; a change is recorded in state without an API call.
+    local_fields: ClassVar[tuple[str, ...]] = ("key", "adopt", "resourceUrn")
+    # Inputs whose change the API cannot apply in place.
+    replace_fields: ClassVar[tuple[str, ...]] = ("organisation",)
+    # Some other object may take this one's name while it is replaced.
+    delete_before_replace: ClassVar[bool] = True
+    # Lists are filtered by unit for objects that live in one.
+    in_unit: ClassVar[bool] = True
+
+    # -- hooks ----------------------------------------------------------------------
+
+    def validate(self, checker: Checker, olds: Mapping[str, Any]) -> None:
+        """Add failures for this kind's own fields."""
+
+    def subject(self, props: Mapping[str, Any]) -> str:
+        return f"{self.collection.label} '{props.get('name')}' (key {props.get('key')})"
+
+    # -- helpers --------------------------------------------------------------------
+
+    @property
+    def input_fields(self) -> tuple[str, ...]:
+        return ("organisation", *self.local_fields, *self.api_fields)
+
+    def body(self, props: Mapping[str, Any], fields: tuple[str, ...] | None = None) -> JSONObject:
+        return {f: to_api(props.get(f)) for f in (fields or self.api_fields)}
+
+    def outputs(self, props: Mapping[str, Any], obj: Mapping[str, Any]) -> dict[str, Any]:
+        outs = {f: props.get(f) for f in self.input_fields if f in props}
+        outs.update({k: v for k, v in obj.items() if k not in _DROPPED})
+        return outs
+
+    def _unit_of(self, props: Mapping[str, Any]) -> str | None:
+        return props.get("unitId") if self.in_unit else None
+
+    def _invalidate(self, org: str, *props: Mapping[str, Any]) -> None:
+        units = {self._unit_of(p) for p in props}
+        self._session().cache.invalidate(org, self.collection.value, *units)
+
+    # -- the provider protocol --------------------------------------------------------
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        checker = Checker(news)
+        checker.key("organisation")
+        checker.key("key")
+        checker.text("name", required=True, max_length=100)
+        checker.text("description")
+        checker.boolean("adopt")
+        self.validate(checker, olds)
+        return CheckResult(news, checker.failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        replaces = changed_fields(olds, news, self.replace_fields)
+        changes = changed_fields(olds, news, self.api_fields + self.local_fields)
+        changes = [c for c in changes if c not in ("adopt", "resourceUrn")]
+        if replaces:
+            return DiffResult(
+                changes=True,
+                replaces=replaces,
+                delete_before_replace=self.delete_before_replace,
+            )
+        return DiffResult(changes=bool(changes))
+
+    @reported
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        org = props["organisation"]
+        body = self.body(props)
+        # Same resource, same body → same key: a create retried after a crash or a lost
+        # response is answered from the platform's idempotency record, never duplicated.
+        key = digest("vcorg-create", props.get("resourceUrn") or self.natural_key(props), body)
+        client = self.client
+        try:
+            obj = client.create_object(
+                org, self.collection, body, idempotency_key=key, subject=self.subject(props)
+            )
+            if obj.get("_replayed") and not self._exists(org, obj["id"]):
+                # The replayed object was deleted since (out of band, or replaced):
+                # this is a genuinely new create, so it needs a fresh key.
+                obj = client.create_object(
+                    org,
+                    self.collection,
+                    body,
+                    idempotency_key=digest(key, uuid.uuid4().hex),
+                    subject=self.subject(props),
+                )
+        except Conflict as exc:
+            if not props.get("adopt"):
+                raise
+            obj = self._adopt(org, props, body, exc)
+        self._invalidate(org, props)
+        return CreateResult(obj["id"], self.outputs(props, obj))
+
+    def natural_key(self, props: Mapping[str, Any]) -> str:
+        return f"{props.get('organisation')}/{self.collection.value}/{props.get('key')}"
+
+    def _exists(self, org: str, object_id: str) -> bool:
+        try:
+            self.client.get_object(org, self.collection, object_id)
+        except NotFound:
+            return False
+        return True
+
+    def _adopt(
+        self, org: str, props: Mapping[str, Any], body: JSONObject, exc: Conflict
+    ) -> JSONObject:
+        """Take over the object that holds this name, and bring it to the desired settings."""
+        existing: JSONObject | None = None
+        if exc.existing_id:
+            try:
+                existing = self.client.get_object(org, self.collection, exc.existing_id)
+            except NotFound:
+                existing = None
+        if existing is None:
+            unit_id = self._unit_of(props)
+            candidates = self.client.iter_objects(org, self.collection, unit_id=unit_id)
+            existing = next((o for o in candidates if o.get("name") == body.get("name")), None)
+        if existing is None:
+            raise exc
+        patch = {f: v for f, v in body.items() if not same(existing.get(f), v)}
+        if not patch:
+            return existing
+        return self.client.update_object(
+            org,
+            self.collection,
+            existing["id"],
+            patch,
+            version=existing.get("version"),
+            subject=self.subject(props),
+        )
+
+    @reported
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        org = props["organisation"]
+        unit_id = self._unit_of(props)
+        session = self._session()
+        items = session.cache.items(
+            (org, self.collection.value, unit_id),
+            lambda: session.client.iter_objects(org, self.collection, unit_id=unit_id),
+        )
+        obj = items.get(id_)
+        if obj is None:
+            # Not where we left it: moved to another unit in the console, or deleted.
+            try:
+                obj = session.client.get_object(org, self.collection, id_)
+            except NotFound:
+                return ReadResult("", {})
+        outs = self.outputs(props, obj)
+        inputs = {f: outs.get(f) for f in self.input_fields if f in outs}
+        return ReadResult(id_, outs, inputs)
+
+    @reported
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        org = news["organisation"]
+        patch = self.body(news, tuple(changed_fields(olds, news, self.api_fields)))
+        if not patch:
+            previous = {k: v for k, v in olds.items() if k not in self.input_fields}
+            return UpdateResult(self.outputs(news, public(previous)))
+        try:
+            obj = self.client.update_object(
+                org,
+                self.collection,
+                id_,
+                patch,
+                version=olds.get("version"),
+                subject=self.subject(news),
+            )
+        except PreconditionFailed:
+            # A retried PATCH whose first attempt did land also ends here: accept the
+            # object when it already holds what we asked for.
+            obj = self.client.get_object(org, self.collection, id_)
+            if not all(same(obj.get(f), v) for f, v in patch.items()):
+                raise
+        except NotFound as exc:
+            raise ResourceError(
+                f"{self.subject(news)} no longer exists on the platform (id {id_}); it was "
+                "probably deleted in the console. Run `pulumi refresh` (or `vcorg plan "
+                "--refresh`) so it is recreated on the next apply."
+            ) from exc
+        self._invalidate(org, olds, news)
+        return UpdateResult(self.outputs(news, obj))
+
+    @reported
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        org = props["organisation"]
+        # Already gone is fine: deleted out of band, or a retried delete that had landed.
+        with contextlib.suppress(NotFound):
+            self.client.delete_object(
+                org, self.collection, id_, version=props.get("version"), subject=self.subject(props)
+            )
+        self._invalidate(org, props)
+
+
+def to_api(value: Any) -> Any:
+    """Pulumi sends every number as a float; the API wants integers where they are whole."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Mapping):
+        return {k: to_api(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_api(v) for v in value]
+    if is_unknown(value):
+        raise ResourceError("internal error: an unknown value reached the platform API")
+    return value

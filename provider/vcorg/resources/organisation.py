@@ -1,0 +1,194 @@
+"""Organisation: a component that turns a loaded config into the whole resource tree."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pulumi
+
+from .meeting_room import MeetingRoom
+from .role_members import RoleMembers
+from .unit import OrganisationalUnit
+from .waiting_area import WaitingArea
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from vcorg.config.models import OrgConfig
+
+COMPONENT_TYPE = "vcorg:index:Organisation"
+
+# (attribute on the roles model, platform role) per scope type, in plan order.
+UNIT_ROLES = (
+    ("organisation_administrators", "organisation-administrator"),
+    ("organisation_reporters", "organisation-reporter"),
+)
+WAITING_AREA_ROLES = (
+    ("service_administrators", "service-administrator"),
+    ("service_providers", "service-provider"),
+)
+MEETING_ROOM_ROLES = (
+    ("meeting_room_administrators", "meeting-room-administrator"),
+    ("meeting_room_members", "meeting-room-member"),
+)
+
+
+class OrganisationArgumentError(ValueError):
+    """The component was given neither a config nor a path, or both."""
+
+
+class Organisation(pulumi.ComponentResource):
+    """Every unit, waiting area, meeting room and role membership of one organisation.
+
+    All resources are children of this component, never of their unit, so moving a
+    waiting area to another unit keeps its URN (and its link). References between
+    objects are Outputs of the referenced resources, which orders creates and deletes.
+    """
+
+    units: dict[str, OrganisationalUnit]
+    waiting_areas: dict[str, WaitingArea]
+    meeting_rooms: dict[str, MeetingRoom]
+    role_members: dict[str, RoleMembers]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        config: OrgConfig | None = None,
+        config_path: str | PathLike[str] | Sequence[str | PathLike[str]] | None = None,
+        adopt: bool | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(COMPONENT_TYPE, resource_name, None, opts)
+        if (config is None) == (config_path is None):
+            raise OrganisationArgumentError(
+                "Organisation needs exactly one of config= (a loaded OrgConfig) "
+                "or config_path= (YAML files or a directory)."
+            )
+        if config is None:
+            config = _load(config_path)
+        self.config = config
+        self.organisation = config.organisation
+        self._adopt = config.defaults.adopt_existing if adopt is None else adopt
+        self._child = pulumi.ResourceOptions(parent=self)
+        self.units, self.waiting_areas, self.meeting_rooms, self.role_members = {}, {}, {}, {}
+        for unit_key, unit in config.units.items():
+            self._add_unit(unit_key, unit)
+        self.register_outputs(
+            {
+                "organisation": self.organisation,
+                "unitIds": {k: r.id for k, r in self.units.items()},
+                "waitingAreaLinks": {k: r.link for k, r in self.waiting_areas.items()},
+                "meetingRoomLinks": {k: r.link for k, r in self.meeting_rooms.items()},
+            }
+        )
+
+    def _add_unit(self, unit_key: str, unit: Any) -> None:
+        res = OrganisationalUnit(
+            unit_key,
+            organisation=self.organisation,
+            key=unit_key,
+            name=unit.name,
+            description=unit.description,
+            reporting_tags=list(unit.reporting_tags),
+            adopt=self._adopt,
+            opts=self._child,
+        )
+        self.units[unit_key] = res
+        self._add_roles(unit_key, "unit", unit_key, res.id, unit.roles, UNIT_ROLES)
+        for wa_key, wa in unit.waiting_areas.items():
+            self._add_waiting_area(unit_key, res, wa_key, wa)
+        for room_key, room in unit.meeting_rooms.items():
+            self._add_meeting_room(unit_key, res, room_key, room)
+
+    def _add_waiting_area(
+        self, unit_key: str, unit: OrganisationalUnit, wa_key: str, wa: Any
+    ) -> None:
+        res = WaitingArea(
+            wa_key,
+            organisation=self.organisation,
+            key=wa_key,
+            unit_key=unit_key,
+            unit_id=unit.id,
+            name=wa.name,
+            description=wa.description,
+            type=wa.type,
+            access_hours=_dump(wa.access_hours),
+            caller_details=[_dump(d) for d in wa.caller_details],
+            information_for_callers=wa.information_for_callers,
+            suspended=wa.suspended,
+            suspended_message_for_callers=wa.suspended_message_for_callers,
+            suspended_message_for_staff=wa.suspended_message_for_staff,
+            reporting_tags=list(wa.reporting_tags),
+            adopt=self._adopt,
+            opts=self._child,
+        )
+        self.waiting_areas[wa_key] = res
+        self._add_roles(unit_key, "waiting-area", wa_key, res.id, wa.roles, WAITING_AREA_ROLES)
+
+    def _add_meeting_room(
+        self, unit_key: str, unit: OrganisationalUnit, room_key: str, room: Any
+    ) -> None:
+        area = self.waiting_areas.get(room.waiting_area) if room.waiting_area else None
+        res = MeetingRoom(
+            room_key,
+            organisation=self.organisation,
+            key=room_key,
+            unit_key=unit_key,
+            unit_id=unit.id,
+            name=room.name,
+            description=room.description,
+            max_participants=room.max_participants,
+            waiting_area_key=room.waiting_area,
+            waiting_area_id=area.id if area is not None else None,
+            adopt=self._adopt,
+            opts=self._child,
+        )
+        self.meeting_rooms[room_key] = res
+        self._add_roles(unit_key, "meeting-room", room_key, res.id, room.roles, MEETING_ROOM_ROLES)
+
+    def _add_roles(
+        self,
+        unit_key: str,
+        scope_type: str,
+        scope_key: str,
+        scope_id: pulumi.Output[str],
+        roles: BaseModel,
+        pairs: tuple[tuple[str, str], ...],
+    ) -> None:
+        given = roles.model_fields_set
+        for attribute, role in pairs:
+            # A key left out means "not managed here"; an empty list means "nobody".
+            if attribute not in given:
+                continue
+            name = f"{scope_key}.{role}"
+            self.role_members[name] = RoleMembers(
+                name,
+                organisation=self.organisation,
+                unit_key=unit_key,
+                scope_type=scope_type,
+                scope_key=scope_key,
+                scope_id=scope_id,
+                role=role,
+                emails=list(getattr(roles, attribute)),
+                opts=self._child,
+            )
+
+
+def _dump(model: Any) -> dict[str, Any]:
+    """The camelCase JSON form the API uses, from a config model."""
+    return model.model_dump(mode="json", by_alias=True)
+
+
+def _load(config_path: Any) -> OrgConfig:
+    from vcorg.config import load_config
+
+    paths = (
+        [Path(config_path)]
+        if isinstance(config_path, str | PathLike)
+        else [Path(p) for p in config_path]
+    )
+    return load_config(paths)

@@ -1,0 +1,245 @@
+"""RoleMembers: the authoritative set of people holding one role on one scope.
+
+One resource per (scope, role), not per person, so the resource count follows the
+scopes and a plan can say "+ invite x" and "- remove y". Pending invitations satisfy
+the config; expired ones read back as missing, so the next apply re-sends them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from vcorg.client import Collection, Conflict, JSONObject, NotFound
+
+from .base import PlatformProvider
+from .dynamic import VcorgResource
+from .errors import reported
+from .props import changed_fields, is_unknown
+from .validation import ROLES_BY_SCOPE, Checker, check_emails
+
+LIVE_STATES = ("active", "pending", "expired")
+SCOPE_COLLECTIONS = {
+    "waiting-area": Collection.WAITING_AREAS,
+    "meeting-room": Collection.MEETING_ROOMS,
+}
+INPUT_FIELDS = (
+    "organisation",
+    "unitKey",
+    "scopeType",
+    "scopeKey",
+    "scopeId",
+    "role",
+    "emails",
+    "resourceUrn",
+)
+ROLE_WORDS = {role: role.replace("-", " ") for roles in ROLES_BY_SCOPE.values() for role in roles}
+
+
+def normalise_emails(emails: Sequence[str]) -> list[str]:
+    return sorted({e.strip().lower() for e in emails})
+
+
+class RoleMembersProvider(PlatformProvider):
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        checker = Checker(news)
+        checker.key("organisation")
+        checker.key("unitKey")
+        checker.key("scopeKey")
+        checker.object_id("scopeId")
+        scope_type = news.get("scopeType")
+        checker.choice("scopeType", tuple(ROLES_BY_SCOPE))
+        if scope_type in ROLES_BY_SCOPE:
+            checker.choice("role", ROLES_BY_SCOPE[scope_type])
+        check_emails(checker)
+        inputs = dict(news)
+        emails = news.get("emails")
+        if not checker.failures and isinstance(emails, list) and not is_unknown(emails):
+            inputs["emails"] = normalise_emails(emails)
+        return CheckResult(inputs, checker.failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        if changed_fields(olds, news, ("organisation",)):
+            return DiffResult(changes=True, replaces=["organisation"])
+        olds = {**olds, "emails": normalise_emails(olds.get("emails") or [])}
+        fields = ("unitKey", "scopeType", "scopeKey", "scopeId", "role", "emails")
+        return DiffResult(changes=bool(changed_fields(olds, news, fields)))
+
+    # -- platform access --------------------------------------------------------------
+
+    def _scope_unit(self, org: str, scope_type: str, scope_id: str) -> str | None:
+        """The unit a scope lives in (grants are listed, and cached, per unit)."""
+        if scope_type == "unit":
+            return scope_id
+        try:
+            scope = self.client.get_object(org, SCOPE_COLLECTIONS[scope_type], scope_id)
+        except NotFound:
+            return None
+        return scope.get("unitId")
+
+    def _current(
+        self, org: str, scope_type: str, scope_id: str, role: str
+    ) -> dict[str, JSONObject]:
+        grants = self.client.iter_objects(
+            org, Collection.GRANTS, scope_type=scope_type, scope_id=scope_id, role=role
+        )
+        return _by_email(grants, scope_type, scope_id, role)
+
+    def _remove(self, org: str, grant_id: str, email: str) -> None:
+        """Revoke a pending invitation or remove a grant; gone already is fine."""
+        with contextlib.suppress(NotFound):
+            self.client.delete_grant(org, grant_id, email=email)
+
+    def _reconcile(
+        self, props: Mapping[str, Any], current: dict[str, JSONObject]
+    ) -> dict[str, dict[str, str]]:
+        org, scope_type, scope_id, role = (
+            props["organisation"],
+            props["scopeType"],
+            props["scopeId"],
+            props["role"],
+        )
+        desired = normalise_emails(props.get("emails") or [])
+        client = self.client
+        members: dict[str, dict[str, str]] = {}
+        for email in desired:
+            grant = current.get(email)
+            if grant is None:
+                try:
+                    grant = client.create_grant(
+                        org, scope_type=scope_type, scope_id=scope_id, role=role, email=email
+                    )
+                except Conflict as exc:
+                    # Invited by someone else (or by our own lost response): adopt it.
+                    if not exc.existing_id:
+                        raise
+                    grant = client.get_object(org, Collection.GRANTS, exc.existing_id)
+            if grant.get("state") == "expired":
+                grant = client.resend_grant(org, grant["id"], email=email)
+            members[email] = {"state": grant["state"], "grantId": grant["id"]}
+        for email, grant in sorted(current.items()):
+            if email not in members:
+                self._remove(org, grant["id"], email)
+        self._session().cache.invalidate(org, Collection.GRANTS.value)
+        return members
+
+    def _outputs(
+        self, props: Mapping[str, Any], members: Mapping[str, Any], unit_id: str | None
+    ) -> dict[str, Any]:
+        outs = {f: props[f] for f in INPUT_FIELDS if f in props}
+        outs["emails"] = normalise_emails(props.get("emails") or [])
+        outs["members"] = dict(members)
+        outs["unitId"] = unit_id
+        return outs
+
+    # -- the provider protocol -------------------------------------------------------
+
+    @reported
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        org = props["organisation"]
+        current = self._current(org, props["scopeType"], props["scopeId"], props["role"])
+        members = self._reconcile(props, current)
+        unit_id = self._scope_unit(org, props["scopeType"], props["scopeId"])
+        resource_id = f"{props['scopeType']}/{props['scopeKey']}/{props['role']}"
+        return CreateResult(resource_id, self._outputs(props, members, unit_id))
+
+    @reported
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        org = props["organisation"]
+        scope_type, scope_id, role = props["scopeType"], props["scopeId"], props["role"]
+        unit_id = props.get("unitId")
+        if unit_id:
+            session = self._session()
+            grants = session.cache.items(
+                (org, Collection.GRANTS.value, unit_id),
+                lambda: session.client.iter_objects(org, Collection.GRANTS, unit_id=unit_id),
+            )
+            current = _by_email(grants.values(), scope_type, scope_id, role)
+        else:
+            current = self._current(org, scope_type, scope_id, role)
+        members = {
+            email: {"state": g["state"], "grantId": g["id"]} for email, g in sorted(current.items())
+        }
+        # Expired invitations do not satisfy the config: leaving them out of the inputs
+        # makes the next diff want them, and the update re-sends them.
+        live = sorted(e for e, g in current.items() if g["state"] != "expired")
+        inputs = {f: props[f] for f in INPUT_FIELDS if f in props}
+        inputs["emails"] = live
+        outs = {**inputs, "members": members, "unitId": unit_id}
+        return ReadResult(id_, outs, inputs)
+
+    @reported
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        org = news["organisation"]
+        old_scope = (olds.get("scopeType"), olds.get("scopeId"), olds.get("role"))
+        new_scope = (news["scopeType"], news["scopeId"], news["role"])
+        if old_scope != new_scope and all(old_scope):
+            # The scope was recreated (or the role renamed): clear the old grants first.
+            for email, member in sorted((olds.get("members") or {}).items()):
+                self._remove(org, member["grantId"], email)
+        current = self._current(org, *new_scope)
+        members = self._reconcile(news, current)
+        unit_id = olds.get("unitId")
+        if old_scope != new_scope or news.get("unitKey") != olds.get("unitKey") or not unit_id:
+            unit_id = self._scope_unit(org, news["scopeType"], news["scopeId"])
+        return UpdateResult(self._outputs(news, members, unit_id))
+
+    @reported
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        org = props["organisation"]
+        try:
+            current = self._current(org, props["scopeType"], props["scopeId"], props["role"])
+        except NotFound:
+            return  # the scope is gone, and its grants with it
+        for email, grant in sorted(current.items()):
+            self._remove(org, grant["id"], email)
+        self._session().cache.invalidate(org, Collection.GRANTS.value)
+
+
+def _by_email(grants: Any, scope_type: str, scope_id: str, role: str) -> dict[str, JSONObject]:
+    return {
+        g["email"].lower(): g
+        for g in grants
+        if g.get("scopeType") == scope_type
+        and g.get("scopeId") == scope_id
+        and g.get("role") == role
+        and g.get("state") in LIVE_STATES
+    }
+
+
+ROLE_MEMBERS_PROVIDER = RoleMembersProvider()
+
+
+class RoleMembers(VcorgResource, module="vcorg", name="RoleMembers"):
+    """Who holds ``role`` on one unit, waiting area or meeting room; nobody else does."""
+
+    members: pulumi.Output[dict[str, dict[str, str]]]
+    unit_id: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        organisation: pulumi.Input[str],
+        unit_key: pulumi.Input[str],
+        scope_type: pulumi.Input[str],
+        scope_key: pulumi.Input[str],
+        scope_id: pulumi.Input[str],
+        role: pulumi.Input[str],
+        emails: Sequence[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "organisation": organisation,
+            "unitKey": unit_key,
+            "scopeType": scope_type,
+            "scopeKey": scope_key,
+            "scopeId": scope_id,
+            "role": role,
+            "emails": normalise_emails(emails),
+        }
+        super().__init__(ROLE_MEMBERS_PROVIDER, resource_name, props, opts, ("members", "unitId"))

@@ -1,0 +1,43 @@
+"""Per-process state of the dynamic providers: one client and one read cache per platform.
+
+Providers are pickled into Pulumi state, so they must hold nothing themselves. The engine
+loads each provider once per process and calls ``configure()``; the provider resolves its
+settings there and finds (or lazily builds) the shared :class:`Session` here.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from vcorg.client import ClientSettings, PlatformClient
+
+from .cache import ListCache
+
+
+@dataclass
+class Session:
+    client: PlatformClient
+    cache: ListCache = field(default_factory=ListCache)
+
+
+_SESSIONS: dict[ClientSettings, Session] = {}
+_LOCK = threading.Lock()
+
+
+def session_for(settings: ClientSettings) -> Session:
+    """The process-wide session for these settings, built on first use."""
+    with _LOCK:
+        session = _SESSIONS.get(settings)
+        if session is None:
+            session = Session(client=PlatformClient(settings))
+            _SESSIONS[settings] = session
+        return session
+
+
+def forget_sessions() -> None:
+    """Close every session (tests use this between platforms)."""
+    with _LOCK:
+        for session in _SESSIONS.values():
+            session.client.close()
+        _SESSIONS.clear()

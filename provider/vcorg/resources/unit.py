@@ -1,0 +1,56 @@
+"""OrganisationalUnit: a unit such as Cancer Care or Housing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+
+from vcorg.client import Collection
+
+from .base import META_FIELDS, ObjectProvider
+from .dynamic import VcorgResource
+from .validation import Checker
+
+
+class UnitProvider(ObjectProvider):
+    collection = Collection.UNITS
+    api_fields = ("name", "description", "reportingTags")
+    in_unit = False
+
+    def validate(self, checker: Checker, olds: Mapping[str, Any]) -> None:
+        checker.tags("reportingTags")
+
+
+UNIT_PROVIDER = UnitProvider()
+
+
+class OrganisationalUnit(VcorgResource, module="vcorg", name="OrganisationalUnit"):
+    """An organisational unit. Renames and tag changes are updates in place."""
+
+    version: pulumi.Output[int]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        organisation: pulumi.Input[str],
+        key: pulumi.Input[str],
+        name: pulumi.Input[str],
+        description: pulumi.Input[str] = "",
+        reporting_tags: pulumi.Input[Sequence[pulumi.Input[str]]] = (),
+        adopt: pulumi.Input[bool] = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "organisation": organisation,
+            "key": key,
+            "name": name,
+            "description": description,
+            "reportingTags": list(reporting_tags)
+            if isinstance(reporting_tags, tuple)
+            else reporting_tags,
+            "adopt": adopt,
+        }
+        super().__init__(UNIT_PROVIDER, resource_name, props, opts, META_FIELDS)
