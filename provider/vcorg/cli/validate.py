@@ -1,0 +1,57 @@
+"""``vcorg validate PATH...``: check a configuration without touching the platform."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from vcorg.cli.errors import ExitCode, print_problems
+from vcorg.config.report import FORMATS
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check a configuration and report every problem",
+        description=(
+            "Check the organisation configuration (files and/or directories of *.yaml, "
+            "merged into one organisation) against the schema and the semantic rules. "
+            "Exit 0 when valid, 1 when any error is found, 64 on a usage error."
+        ),
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or directory")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (FILE:LINE:COL lines), json, or github (pull-request annotations)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from vcorg.config.load import check_config
+
+    result = check_config(args.paths)
+    print_problems(result.problems, args.format)
+    if args.format != "json":
+        print(f"vcorg: {_summary(result)}", file=sys.stderr)
+    return ExitCode.OK if result.ok else ExitCode.ERROR
+
+
+def _summary(result: Any) -> str:
+    errors = sum(1 for p in result.problems if p.severity == "error")
+    warnings = len(result.problems) - errors
+    noun = "file" if len(result.files) == 1 else "files"
+    if result.config is None:
+        return f"{errors} error(s), {warnings} warning(s) in {len(result.files)} {noun}"
+    units = result.config.units.values()
+    areas = sum(len(u.waiting_areas) for u in units)
+    rooms = sum(len(u.meeting_rooms) for u in units)
+    warned = f" ({warnings} warning(s))" if warnings else ""
+    return (
+        f"valid{warned}: organisation {result.config.organisation!r}, {len(units)} units, "
+        f"{areas} waiting areas, {rooms} meeting rooms in {len(result.files)} {noun}"
+    )
