@@ -1,0 +1,288 @@
+"""Realistic `ResourceStep`s for plan tests: a hospital organisation mid-change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vcorg.plan import ResourceStep
+
+ORG = "st-elsewhere"
+STACK_URN = "urn:pulumi:prod::vcorg::vcorg:index:Organisation$pulumi-python:dynamic/vcorg:"
+# How a dill-pickled provider reaches the engine: a blinded secret.
+PROVIDER = {
+    "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+    "ciphertext": "[secret]",
+}
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+
+
+def urn(type_name: str, name: str) -> str:
+    return f"{STACK_URN}{type_name}::{name}"
+
+
+def unit(key: str, name: str, *, tags: list[str] | None = None, description: str = "") -> dict:
+    return {
+        "__provider": PROVIDER,
+        "organisation": ORG,
+        "key": key,
+        "name": name,
+        "description": description,
+        "reportingTags": tags or [],
+        "adopt": False,
+    }
+
+
+def hours(to: str = "17:00", *, extra: list[dict] | None = None) -> dict:
+    return {
+        "timezone": "Europe/London",
+        "open": [{"days": WEEKDAYS, "from": "09:00", "to": to}, *(extra or [])],
+    }
+
+
+def caller(key: str, label: str, type_: str = "text", required: bool = False) -> dict:
+    return {"key": key, "label": label, "type": type_, "required": required}
+
+
+def waiting_area(key: str, unit_key: str, name: str, **over: Any) -> dict:
+    props = {
+        "__provider": PROVIDER,
+        "organisation": ORG,
+        "key": key,
+        "unitKey": unit_key,
+        "unitId": f"unit_{unit_key}",
+        "name": name,
+        "description": "",
+        "type": "regular",
+        "accessHours": hours(),
+        "callerDetails": [],
+        "informationForCallers": "",
+        "suspended": False,
+        "suspendedMessageForCallers": "",
+        "suspendedMessageForStaff": "",
+        "reportingTags": [],
+        "adopt": False,
+    }
+    props.update(over)
+    return props
+
+
+def meeting_room(key: str, unit_key: str, name: str, **over: Any) -> dict:
+    props = {
+        "__provider": PROVIDER,
+        "organisation": ORG,
+        "key": key,
+        "unitKey": unit_key,
+        "unitId": f"unit_{unit_key}",
+        "waitingAreaKey": None,
+        "waitingAreaId": None,
+        "name": name,
+        "description": "",
+        "maxParticipants": 6,
+        "adopt": False,
+    }
+    props.update(over)
+    return props
+
+
+def role_members(
+    unit_key: str, scope_type: str, scope_key: str, role: str, emails: list[str]
+) -> dict:
+    return {
+        "__provider": PROVIDER,
+        "organisation": ORG,
+        "unitKey": unit_key,
+        "scopeType": scope_type,
+        "scopeKey": scope_key,
+        "scopeId": f"{scope_type}_{scope_key}",
+        "role": role,
+        "emails": sorted(e.lower() for e in emails),
+    }
+
+
+def members_out(states: dict[str, str]) -> dict:
+    return {"members": {e: {"state": s, "grantId": f"grant_{e}"} for e, s in states.items()}}
+
+
+def step(
+    type_name: str,
+    name: str,
+    op: str,
+    old: dict | None = None,
+    new: dict | None = None,
+    old_out: dict | None = None,
+    new_out: dict | None = None,
+) -> ResourceStep:
+    return ResourceStep(urn(type_name, name), type_name, name, op, old, new, old_out, new_out)
+
+
+def same(type_name: str, name: str, props: dict) -> ResourceStep:
+    return step(type_name, name, "same", props, props)
+
+
+def rich_change_set() -> list[ResourceStep]:
+    """Renames, a move, access hours, people, caller details, tags, rooms, lost admins."""
+    cardio_clinic_old = waiting_area(
+        "cardiology-clinic",
+        "cardiology",
+        "Cardiology Clinic",
+        callerDetails=[caller("nhs-number", "NHS number"), caller("referrer", "Referred by")],
+        informationForCallers="Please have your medication list ready.",
+        reportingTags=["outpatients"],
+    )
+    cardio_clinic_new = waiting_area(
+        "cardiology-clinic",
+        "cardiology",
+        "Cardiology Clinic",
+        accessHours=hours("18:00", extra=[{"days": ["sat"], "from": "09:00", "to": "12:00"}]),
+        callerDetails=[
+            caller("nhs-number", "NHS number", required=True),
+            caller("date-of-birth", "Date of birth", "date", True),
+        ],
+        informationForCallers=(
+            "Please have your medication list and a recent blood pressure reading ready."
+        ),
+        reportingTags=["outpatients", "cardiac"],
+    )
+    return [
+        step(
+            "OrganisationalUnit",
+            "cardiology",
+            "update",
+            unit("cardiology", "Cardiology", tags=["legacy", "acute"]),
+            unit("cardiology", "Cardiac Services", tags=["acute", "cardiac"]),
+        ),
+        same(
+            "OrganisationalUnit",
+            "internal-medicine",
+            unit("internal-medicine", "Internal Medicine"),
+        ),
+        same("OrganisationalUnit", "emergency", unit("emergency", "Emergency")),
+        step(
+            "OrganisationalUnit",
+            "dentistry",
+            "create",
+            None,
+            unit("dentistry", "Dentistry", tags=["dental"], description="Community dental service"),
+        ),
+        step("WaitingArea", "cardiology-clinic", "update", cardio_clinic_old, cardio_clinic_new),
+        step(
+            "WaitingArea",
+            "heart-failure",
+            "update",
+            waiting_area("heart-failure", "cardiology", "Heart Failure Clinic"),
+            waiting_area(
+                "heart-failure", "internal-medicine", "Heart Failure Clinic",
+                unitId="04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+            ),
+        ),
+        step(
+            "WaitingArea",
+            "minor-injuries",
+            "delete",
+            waiting_area("minor-injuries", "emergency", "Minor Injuries"),
+            None,
+            {"id": "wa_7", "link": "https://vc.example/wait/AbC"},
+        ),
+        same("WaitingArea", "ed-triage", waiting_area("ed-triage", "emergency", "ED Triage")),
+        step(
+            "WaitingArea",
+            "dental-checkups",
+            "create",
+            None,
+            waiting_area(
+                "dental-checkups", "dentistry", "Dental Check-ups",
+                unitId="04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+                callerDetails=[caller("date-of-birth", "Date of birth", "date", True)],
+            ),
+        ),
+        step(
+            "MeetingRoom",
+            "case-review",
+            "delete",
+            meeting_room("case-review", "cardiology", "Case Review"),
+            None,
+        ),
+        step(
+            "MeetingRoom",
+            "weekly-safety",
+            "replace",
+            meeting_room("weekly-safety", "emergency", "Weekly Safety Overview", maxParticipants=4),
+            meeting_room("weekly-safety", "cardiology", "Weekly Safety Overview"),
+        ),
+        step(
+            "MeetingRoom",
+            "mdt-huddle",
+            "update",
+            meeting_room(
+                "mdt-huddle", "cardiology", "MDT Huddle", waitingAreaKey="cardiology-clinic",
+                waitingAreaId="wa_1",
+            ),
+            meeting_room("mdt-huddle", "cardiology", "MDT Huddle", description="Daily 08:30"),
+        ),
+        step(
+            "RoleMembers",
+            "cardiology.organisation-reporter",
+            "update",
+            role_members("cardiology", "unit", "cardiology", "organisation-reporter",
+                         ["audit@st-elsewhere.example", "old.manager@st-elsewhere.example"]),
+            role_members("cardiology", "unit", "cardiology", "organisation-reporter",
+                         ["audit@st-elsewhere.example", "Quality@St-Elsewhere.example"]),
+            members_out({"audit@st-elsewhere.example": "active",
+                         "old.manager@st-elsewhere.example": "pending"}),
+        ),
+        same(
+            "RoleMembers",
+            "cardiology.organisation-administrator",
+            role_members("cardiology", "unit", "cardiology", "organisation-administrator",
+                         ["lead.cardio@st-elsewhere.example"]),
+        ),
+        step(
+            "RoleMembers",
+            "cardiology-clinic.service-provider",
+            "update",
+            role_members("cardiology", "waiting-area", "cardiology-clinic", "service-provider",
+                         ["dr.hart@st-elsewhere.example"]),
+            role_members("cardiology", "waiting-area", "cardiology-clinic", "service-provider",
+                         ["dr.hart@st-elsewhere.example", "dr.new@st-elsewhere.example"]),
+        ),
+        step(
+            "RoleMembers",
+            "emergency.organisation-administrator",
+            "update",
+            role_members("emergency", "unit", "emergency", "organisation-administrator",
+                         ["ed.lead@st-elsewhere.example"]),
+            role_members("emergency", "unit", "emergency", "organisation-administrator", []),
+            members_out({"ed.lead@st-elsewhere.example": "active"}),
+        ),
+        step(
+            "RoleMembers",
+            "internal-medicine.organisation-administrator",
+            "update",
+            role_members("internal-medicine", "unit", "internal-medicine",
+                         "organisation-administrator",
+                         ["im.lead@st-elsewhere.example", "platform-bot@st-elsewhere.example"]),
+            role_members("internal-medicine", "unit", "internal-medicine",
+                         "organisation-administrator", ["im.lead@st-elsewhere.example"]),
+        ),
+        step(
+            "RoleMembers",
+            "dentistry.organisation-administrator",
+            "create",
+            None,
+            role_members("dentistry", "unit", "dentistry", "organisation-administrator",
+                         ["dental.lead@st-elsewhere.example",
+                          "practice.manager@st-elsewhere.example"]),
+        ),
+        step(
+            "RoleMembers",
+            "weekly-safety.meeting-room-member",
+            "replace",
+            role_members("emergency", "meeting-room", "weekly-safety", "meeting-room-member",
+                         ["ed.lead@st-elsewhere.example"]),
+            role_members("cardiology", "meeting-room", "weekly-safety", "meeting-room-member",
+                         ["ed.lead@st-elsewhere.example", "lead.cardio@st-elsewhere.example"]),
+        ),
+    ]
+
+
+TOKEN_EMAIL = "platform-bot@st-elsewhere.example"
