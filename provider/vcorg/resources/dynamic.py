@@ -26,7 +26,22 @@ class VcorgResource(Resource):
         opts = opts or pulumi.ResourceOptions()
         type_token = f"pulumi-python:{self._resource_type_name}"
         props = dict(props)
-        props["resourceUrn"] = pulumi.create_urn(resource_name, type_token, parent=opts.parent)
+        parent = opts.parent
+        props["resourceUrn"] = pulumi.create_urn(
+            resource_name,
+            type_token,
+            parent=_detached(parent.urn) if parent is not None else None,
+        )
         for name in outputs:
             props.setdefault(name, None)
         super().__init__(provider, resource_name, props, opts)
+
+
+def _detached(urn: pulumi.Output[str]) -> pulumi.Output[str]:
+    """The same URN value without its dependency on the parent.
+
+    Depending on a component means depending on all its children, this resource
+    included: a cycle. A URN is known before the resource is created, so dropping the
+    dependency loses no ordering.
+    """
+    return pulumi.Output(set(), urn.future(), urn.is_known())
