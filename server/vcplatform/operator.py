@@ -1,0 +1,139 @@
+"""Operator commands: what the CLI does to the database directly (no HTTP)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vcplatform import audit, invitations, models, serialize
+from vcplatform.apimodels import ROLES_BY_SCOPE
+from vcplatform.db import Database
+from vcplatform.ids import hash_token, new_api_token, new_id
+
+OPERATOR = "operator"
+SYSTEM_ADMIN = "system-administrator"
+SCOPE_OF_ROLE = {role: scope for scope, roles in ROLES_BY_SCOPE.items() for role in roles}
+SCOPE_MODELS: dict[str, Any] = {
+    "unit": models.Unit,
+    "waiting-area": models.WaitingArea,
+    "meeting-room": models.MeetingRoom,
+}
+
+
+class OperatorError(Exception):
+    """A command that cannot be carried out; the message is for the operator."""
+
+
+def find_org(session: Session, key: str) -> models.Organisation:
+    org = session.scalars(select(models.Organisation).where(models.Organisation.key == key)).first()
+    if org is None:
+        raise OperatorError(f"organisation {key!r} does not exist; run 'vcplatform org create'")
+    return org
+
+
+def create_org(db: Database, key: str, name: str) -> tuple[models.Organisation, bool]:
+    """Create the organisation, or return the existing one (renamed if ``name`` differs)."""
+    with db.writing() as session:
+        org = session.scalars(
+            select(models.Organisation).where(models.Organisation.key == key)
+        ).first()
+        if org is not None:
+            if org.name != name:
+                org.name = name
+            return org, False
+        org = models.Organisation(id=new_id("org"), key=key, name=name)
+        session.add(org)
+        session.flush()
+        audit.record(
+            session,
+            org_id=org.id,
+            actor=OPERATOR,
+            action="organisation.create",
+            object_type="organisation",
+            object_id=org.id,
+            before=None,
+            after=serialize.organisation(org),
+        )
+        return org, True
+
+
+def create_token(db: Database, org_key: str, email: str, role: str, scope_id: str | None) -> str:
+    """Create the account and role if missing, and return a new token for it."""
+    email = email.lower()
+    with db.writing() as session:
+        org = find_org(session, org_key)
+        account = invitations.ensure_account(session, org.id, email)
+        if role == SYSTEM_ADMIN:
+            account.system_administrator = True
+        else:
+            _grant_active(session, org, account, role, scope_id)
+        token = new_api_token()
+        session.add(models.ApiToken(token_hash=hash_token(token), account_id=account.id))
+        return token
+
+
+def _grant_active(
+    session: Session,
+    org: models.Organisation,
+    account: models.Account,
+    role: str,
+    scope_id: str | None,
+) -> None:
+    scope_type = SCOPE_OF_ROLE.get(role)
+    if scope_type is None:
+        raise OperatorError(f"unknown role {role!r}")
+    if scope_id is None:
+        raise OperatorError(f"role {role} needs --{scope_type} ID")
+    model = SCOPE_MODELS[scope_type]
+    scope = session.scalars(
+        select(model).where(model.id == scope_id, model.org_id == org.id)
+    ).first()
+    if scope is None:
+        raise OperatorError(f"there is no {scope_type} {scope_id!r} in {org.key}")
+    grant = session.scalars(
+        select(models.Grant).where(
+            models.Grant.scope_id == scope_id,
+            models.Grant.role == role,
+            models.Grant.email == account.email,
+            models.Grant.state != "revoked",
+        )
+    ).first()
+    if grant is None:
+        grant = models.Grant(
+            id=new_id("grant"),
+            org_id=org.id,
+            unit_id=scope.id if scope_type == "unit" else scope.unit_id,
+            scope_type=scope_type,
+            scope_id=scope_id,
+            role=role,
+            email=account.email,
+            state="active",
+            invitation_send_count=0,
+        )
+        session.add(grant)
+    grant.state, grant.account_id = "active", account.id
+    session.flush()
+    audit.record(
+        session,
+        org_id=org.id,
+        actor=OPERATOR,
+        action="grant.create",
+        object_type="grant",
+        object_id=grant.id,
+        before=None,
+        after=serialize.grant(grant),
+    )
+
+
+def accept_invitations(db: Database, org_key: str, email: str | None) -> list[dict[str, Any]]:
+    with db.writing() as session:
+        org = find_org(session, org_key)
+        return [serialize.grant(g) for g in invitations.accept(session, org.id, email, OPERATOR)]
+
+
+def expire_invitations(db: Database, org_key: str, email: str | None) -> list[dict[str, Any]]:
+    with db.writing() as session:
+        org = find_org(session, org_key)
+        return [serialize.grant(g) for g in invitations.expire(session, org.id, email, OPERATOR)]

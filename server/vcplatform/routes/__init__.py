@@ -1,0 +1,1 @@
+"""HTTP routes of platform API v1, one module per resource."""

@@ -1,0 +1,69 @@
+"""Helpers shared by the resource routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Query
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vcplatform import models
+from vcplatform.clock import utcnow
+from vcplatform.errors import Conflict, NotFound
+from vcplatform.pagination import DEFAULT_LIMIT, MAX_LIMIT
+
+Row = TypeVar("Row", bound=models.Base)
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")]
+Cursor = Annotated[
+    str | None, Query(max_length=500, description="`nextCursor` of the previous page")
+]
+UnitFilter = Annotated[
+    str | None,
+    Query(alias="unitId", max_length=40, description="Only objects in this unit"),
+]
+DEFAULT_PAGE = DEFAULT_LIMIT
+
+LABELS = {
+    models.Unit: "unit",
+    models.WaitingArea: "waiting area",
+    models.MeetingRoom: "meeting room",
+    models.Grant: "grant",
+}
+
+
+def load(
+    session: Session, model: type[Row], org_id: str, object_id: str, *, lock: bool = False
+) -> Row:
+    """The object with this id in the caller's organisation, else 404.
+
+    ``lock`` takes a row lock (PostgreSQL) so a read-modify-write cannot interleave.
+    """
+    stmt = select(model).where(model.id == object_id, model.org_id == org_id)  # type: ignore[attr-defined]
+    if lock:
+        stmt = stmt.with_for_update()
+    row = session.scalars(stmt).first()
+    if row is None:
+        raise NotFound(f"there is no {LABELS.get(model, 'object')} with id {object_id!r}")
+    return row
+
+
+def touch(row: Any) -> None:
+    row.updated_at = utcnow()
+
+
+def ensure_unique_name(
+    session: Session, model: Any, *, name: str, exclude_id: str | None = None, **scope: str
+) -> None:
+    """409 with ``existingId`` when ``name`` is taken within ``scope``."""
+    stmt = select(model.id).where(model.name == name)
+    for column, value in scope.items():
+        stmt = stmt.where(getattr(model, column) == value)
+    if exclude_id is not None:
+        stmt = stmt.where(model.id != exclude_id)
+    existing = session.scalars(stmt).first()
+    if existing is not None:
+        where = "in the organisation" if "org_id" in scope else "in the unit"
+        label = LABELS.get(model, "object")
+        raise Conflict(f"a {label} named {name!r} already exists {where}", existing_id=existing)

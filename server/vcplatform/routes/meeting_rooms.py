@@ -1,0 +1,220 @@
+"""Meeting rooms. Their link changes only through reset-link; their unit never changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from vcplatform import apimodels, audit, models, serialize
+from vcplatform.access import Principal
+from vcplatform.context import IdempotencyKey, IfMatch, OrgCtx, check_if_match, respond
+from vcplatform.errors import ValidationFailed
+from vcplatform.ids import new_id, new_link_token
+from vcplatform.pagination import page
+from vcplatform.routes.common import (
+    DEFAULT_PAGE,
+    Cursor,
+    Limit,
+    UnitFilter,
+    ensure_unique_name,
+    load,
+    touch,
+)
+from vcplatform.routes.waiting_areas import MANAGE, scoped_list, target_unit
+
+router = APIRouter(tags=["meeting rooms"])
+
+
+def _owner(session: Session, principal: Principal, area_id: str | None, unit_id: str) -> None:
+    if area_id is None:
+        return
+    area = session.scalars(
+        select(models.WaitingArea).where(
+            models.WaitingArea.id == area_id, models.WaitingArea.org_id == principal.org_id
+        )
+    ).first()
+    if area is None:
+        raise ValidationFailed.field("waitingAreaId", f"there is no waiting area {area_id!r}")
+    if area.unit_id != unit_id:
+        raise ValidationFailed.field(
+            "waitingAreaId", "the waiting area must be in the same unit as the meeting room"
+        )
+
+
+@router.get("/orgs/{org}/meeting-rooms", response_model=apimodels.MeetingRoomPage)
+def list_meeting_rooms(
+    ctx: OrgCtx,
+    unit_id: UnitFilter = None,
+    limit: Limit = DEFAULT_PAGE,
+    cursor: Cursor = None,
+) -> Any:
+    stmt = scoped_list(ctx.principal, models.MeetingRoom, unit_id)
+    with ctx.reading() as session:
+        return page(
+            session,
+            stmt,
+            models.MeetingRoom,
+            limit=limit,
+            cursor=cursor,
+            render=serialize.meeting_room,
+        )
+
+
+@router.post("/orgs/{org}/meeting-rooms", status_code=201, response_model=apimodels.MeetingRoom)
+def create_meeting_room(
+    body: apimodels.MeetingRoomCreate, ctx: OrgCtx, idempotency_key: IdempotencyKey = None
+) -> Response:
+    principal = ctx.principal
+
+    def change(session: Session) -> tuple[int, dict[str, Any]]:
+        unit = target_unit(session, principal, body.unit_id)
+        _owner(session, principal, body.waiting_area_id, unit.id)
+        ensure_unique_name(session, models.MeetingRoom, name=body.name, unit_id=unit.id)
+        room = models.MeetingRoom(
+            id=new_id("room"),
+            org_id=principal.org_id,
+            unit_id=unit.id,
+            name=body.name,
+            description=body.description,
+            max_participants=body.max_participants,
+            waiting_area_id=body.waiting_area_id,
+            link=f"{ctx.settings.public_url}/room/{new_link_token()}",
+        )
+        session.add(room)
+        session.flush()
+        after = serialize.meeting_room(room)
+        audit.record(
+            session,
+            org_id=principal.org_id,
+            actor=principal.actor,
+            action="meeting-room.create",
+            object_type="meeting-room",
+            object_id=room.id,
+            before=None,
+            after=after,
+        )
+        return 201, after
+
+    return ctx.mutate(change, idempotency_key=idempotency_key, body=body)
+
+
+@router.get("/orgs/{org}/meeting-rooms/{room_id}", response_model=apimodels.MeetingRoom)
+def get_meeting_room(room_id: str, ctx: OrgCtx) -> Response:
+    with ctx.reading() as session:
+        room = load(session, models.MeetingRoom, ctx.principal.org_id, room_id)
+        ctx.principal.require(
+            ctx.principal.can_read_scope(room.unit_id, room.id),
+            "you hold no role on this meeting room or its unit",
+        )
+        return respond(200, serialize.meeting_room(room))
+
+
+@router.patch("/orgs/{org}/meeting-rooms/{room_id}", response_model=apimodels.MeetingRoom)
+def update_meeting_room(
+    room_id: str, body: apimodels.MeetingRoomPatch, ctx: OrgCtx, if_match: IfMatch = None
+) -> Response:
+    principal = ctx.principal
+
+    def change(session: Session) -> tuple[int, dict[str, Any]]:
+        room = load(session, models.MeetingRoom, principal.org_id, room_id, lock=True)
+        principal.require(principal.can_manage_unit(room.unit_id), MANAGE)
+        check_if_match(if_match, room.version)
+        fields = body.model_fields_set
+        if "unit_id" in fields and body.unit_id != room.unit_id:
+            raise ValidationFailed.field(
+                "unitId", "a meeting room cannot move to another unit; create a new room there"
+            )
+        before = serialize.meeting_room(room)
+        if "name" in fields and body.name != room.name:
+            ensure_unique_name(
+                session,
+                models.MeetingRoom,
+                name=body.name,
+                exclude_id=room.id,
+                unit_id=room.unit_id,
+            )
+            room.name = body.name
+        if "description" in fields:
+            room.description = body.description
+        if "max_participants" in fields:
+            room.max_participants = body.max_participants
+        if "waiting_area_id" in fields:
+            _owner(session, principal, body.waiting_area_id, room.unit_id)
+            room.waiting_area_id = body.waiting_area_id
+        if serialize.meeting_room(room) == before:
+            return 200, before
+        return 200, _save(session, principal, room, before, "meeting-room.update")
+
+    return ctx.mutate(change)
+
+
+def _save(
+    session: Session,
+    principal: Principal,
+    room: models.MeetingRoom,
+    before: dict[str, Any],
+    action: str,
+) -> dict[str, Any]:
+    touch(room)
+    session.flush()
+    after = serialize.meeting_room(room)
+    audit.record(
+        session,
+        org_id=principal.org_id,
+        actor=principal.actor,
+        action=action,
+        object_type="meeting-room",
+        object_id=room.id,
+        before=before,
+        after=after,
+    )
+    return after
+
+
+@router.post("/orgs/{org}/meeting-rooms/{room_id}/reset-link", response_model=apimodels.MeetingRoom)
+def reset_meeting_room_link(
+    room_id: str, ctx: OrgCtx, idempotency_key: IdempotencyKey = None
+) -> Response:
+    principal = ctx.principal
+
+    def change(session: Session) -> tuple[int, dict[str, Any]]:
+        room = load(session, models.MeetingRoom, principal.org_id, room_id, lock=True)
+        principal.require(principal.can_manage_unit(room.unit_id), MANAGE)
+        before = serialize.meeting_room(room)
+        room.link = f"{ctx.settings.public_url}/room/{new_link_token()}"
+        return 200, _save(session, principal, room, before, "meeting-room.reset-link")
+
+    return ctx.mutate(change, idempotency_key=idempotency_key)
+
+
+@router.delete("/orgs/{org}/meeting-rooms/{room_id}", status_code=204, response_class=Response)
+def delete_meeting_room(room_id: str, ctx: OrgCtx, if_match: IfMatch = None) -> Response:
+    principal = ctx.principal
+
+    def change(session: Session) -> tuple[int, None]:
+        room = load(session, models.MeetingRoom, principal.org_id, room_id, lock=True)
+        principal.require(principal.can_manage_unit(room.unit_id), MANAGE)
+        check_if_match(if_match, room.version)
+        before = serialize.meeting_room(room)
+        session.execute(delete(models.Grant).where(models.Grant.scope_id == room.id))
+        session.delete(room)
+        audit.record(
+            session,
+            org_id=principal.org_id,
+            actor=principal.actor,
+            action="meeting-room.delete",
+            object_type="meeting-room",
+            object_id=room.id,
+            before=before,
+            after=None,
+        )
+        return 204, None
+
+    return ctx.mutate(change)
+
+
+__all__ = ["router", "target_unit"]
