@@ -7,7 +7,6 @@ one fenced `diff` block per unit, until the limit; a closing note says what was 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from .changes import RiskFlag
@@ -58,25 +57,32 @@ def _flags_full(plan: Plan) -> str:
 
 
 def _flags_compact(plan: Plan, budget: int) -> str:
-    """Every flag id with its count; then as many messages as fit, and how many did not."""
-    counts = Counter(f.id.value for f in plan.risk_flags)
-    out = [f"### {risk_heading(len(plan.risk_flags)).rstrip(':')}\n\n"]
-    out.extend(f"- ⚠️ **{rid}**: {n:,}\n" for rid, n in counts.items())
-    out.append("\n")
-    shown = 0
-    size = sum(map(len, out))
+    """Every flag id with its count, then an even share of each id's messages that fits."""
+    by_id: dict[str, list[RiskFlag]] = {}
     for f in plan.risk_flags:
-        line = f"- {_flag_item(f)}\n"
-        if size + len(line) > budget:
-            break
-        out.append(line)
-        size += len(line)
-        shown += 1
-    out.append(
+        by_id.setdefault(f.id.value, []).append(f)
+    head = [f"### {risk_heading(len(plan.risk_flags)).rstrip(':')}\n\n"]
+    head.extend(f"- ⚠️ **{rid}**: {len(flags):,}\n" for rid, flags in by_id.items())
+    head.append("\n")
+    room = budget - sum(map(len, head)) - 200  # 200: the closing sentence
+    items: list[str] = []
+    shown = 0
+    for i, flags in enumerate(by_id.values()):
+        share = room // (len(by_id) - i)  # unused room passes on to later ids
+        used = 0
+        for f in flags:
+            line = f"- {_flag_item(f)}\n"
+            if used + len(line) > share:
+                break
+            items.append(line)
+            used += len(line)
+            shown += 1
+        room -= used
+    tail = (
         f"\n_{len(plan.risk_flags) - shown:,} more risk flags are not itemised here "
         "(every one is counted above); the full list is in the text and JSON plans._\n\n"
     )
-    return "".join(out)
+    return "".join(head + items) + tail
 
 
 def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT) -> str:
