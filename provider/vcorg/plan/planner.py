@@ -46,7 +46,7 @@ SCOPE_TYPES = {"unit": UNIT, "waiting-area": WAITING_AREA, "meeting-room": MEETI
 # Ids that mirror a key shown elsewhere; they only add noise (and are unknown in previews).
 HIDDEN_ALWAYS = frozenset({"unitId", "waitingAreaId", "scopeId"})
 # On a create the group heading and the title already say these.
-HIDDEN_ON_CREATE = HIDDEN_ALWAYS | {"organisation", "key", "unitKey", "adopt"}
+HIDDEN_ON_CREATE = HIDDEN_ALWAYS | {"organisation", "key", "name", "unitKey", "adopt"}
 # RoleMembers' identity is its title; its emails become member changes.
 # Its unitKey follows its scope; a scope's move is shown on the scope itself.
 ROLE_MEMBERS_HIDDEN = HIDDEN_ALWAYS | {"emails", "unitKey"}
@@ -314,6 +314,8 @@ def _risk_flags(
     flags: list[RiskFlag] = []
     for s in steps:
         title = _capitalised(resource_title(s.type_name, s.key, _display_name(s, names)))
+        if s.type_name != UNIT and s.unit_key:
+            title += f" in {unit_title(s.unit_key, names.get((UNIT, s.unit_key), s.unit_key))}"
         subject = f"{s.type_name}:{s.key}"
         if s.op is Op.DELETE and s.type_name != ROLE_MEMBERS:
             message = f"{title} will be deleted."
