@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -213,3 +214,8 @@ def _env() -> dict[str, str]:
     server_dir = str(Path(__file__).resolve().parents[2] / "server")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (server_dir, env.get("PYTHONPATH")) if p)
     return env
+
+
+def unique_name(prefix: str) -> str:
+    """A name no other test on a shared server uses."""
+    return f"{prefix} {uuid.uuid4().hex[:8]}"
