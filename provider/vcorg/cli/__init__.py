@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from vcorg.cli.errors import ArgumentParser, ExitCode, UsageError, fail, guard
 
-COMMANDS: tuple[str, ...] = ("validate",)
+COMMANDS: tuple[str, ...] = ("validate", "plan", "apply", "destroy")
 
 
 def build_parser() -> ArgumentParser:

@@ -1,0 +1,186 @@
+"""`vcorg apply CONFIG`: show the plan, check the safety rails, confirm, apply.
+
+Without `--plan`, apply previews, shows the plan and then holds the engine to that very
+preview (Pulumi's update plan), so nothing beyond what was shown is applied. With
+`--plan PLAN_FILE` it applies a plan saved by `vcorg plan --out` after checking that
+neither the configuration nor the platform moved since.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from vcorg.cli.errors import ExitCode, UsageError
+from vcorg.cli.options import (
+    CommandFailed,
+    add_refresh_option,
+    add_target_options,
+    add_yes_option,
+    confirm,
+    connect,
+    engine_errors,
+    fraction,
+    open_org_stack,
+    platform_errors,
+    resolve_target,
+    say,
+    show_plan,
+    stderr_console,
+    token_email,
+)
+
+
+def register(subparsers: Any) -> None:
+    from vcorg.plan import DEFAULT_MAX_DELETE_FRACTION
+
+    parser = subparsers.add_parser(
+        "apply",
+        help="make the platform match the configuration",
+        description=(
+            "Show the plan, check the safety rails, ask for confirmation (or take --yes) "
+            "and apply it with a progress display. Exit 0 when applied or nothing to do, "
+            "1 on error or refusal, 64 on a usage error."
+        ),
+    )
+    add_target_options(parser)
+    add_refresh_option(parser)
+    parser.add_argument(
+        "--plan",
+        type=Path,
+        metavar="PLAN_FILE",
+        help="apply only this plan, saved by `vcorg plan --out`; refused if the "
+        "configuration or the platform changed since",
+    )
+    add_yes_option(parser, "apply")
+    parser.add_argument(
+        "--max-delete-fraction",
+        type=fraction,
+        default=DEFAULT_MAX_DELETE_FRACTION,
+        metavar="F",
+        help="refuse when deletions exceed this share of the managed objects of a kind "
+        f"(once there are at least 10; default {DEFAULT_MAX_DELETE_FRACTION})",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="apply despite the deletion cap and the self-lockout check (never despite "
+        "leaving a unit without an administrator)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from vcorg.engine.progress import ApplyProgress, count_changes, summary_line
+    from vcorg.engine.saved_plan import (
+        SavedPlan,
+        SavedPlanError,
+        config_digest,
+        platform_fingerprint,
+    )
+    from vcorg.plan import build_plan
+
+    if args.plan is not None and args.refresh:
+        raise UsageError("--refresh cannot be combined with --plan: the saved plan decides")
+    console = stderr_console()
+    target = resolve_target(args)
+    with connect(target) as client:
+        email = token_email(client, target)
+        with engine_errors():
+            stack = open_org_stack(target)
+            if args.plan is not None:
+                try:
+                    saved = SavedPlan.read(args.plan)
+                    saved.check_target(
+                        organisation=target.organisation,
+                        stack=target.stack_name,
+                        api_url=target.api_url,
+                    )
+                    with platform_errors():
+                        now = platform_fingerprint(client, target.organisation)
+                    saved.check_current(config_digest=config_digest(target.config), platform=now)
+                except SavedPlanError as exc:
+                    raise CommandFailed(
+                        f"not applying {args.plan}: {exc}",
+                        "make a new plan with `vcorg plan --out PLAN_FILE`, review it, "
+                        "and apply that",
+                    ) from None
+                steps, pulumi_plan, refresh = saved.steps, saved.pulumi_plan, saved.refresh
+                say(console, f"Applying the plan saved in {args.plan} ({saved.created_at}).")
+            else:
+                say(
+                    console,
+                    f"Planning organisation {target.organisation!r} "
+                    f"(stack {target.stack_name!r}) against {target.api_url}...",
+                )
+                preview = stack.preview(refresh=args.refresh, save_plan=True)
+                steps, pulumi_plan, refresh = preview.steps, preview.pulumi_plan, args.refresh
+
+            plan = build_plan(steps, token_email=email)
+            show_plan(plan)
+            if not plan.has_changes:
+                return ExitCode.OK
+            managed = stack.managed_counts()
+            _check_rails(plan, args, managed, email, console)
+            total = count_changes(steps)
+            confirm(
+                console,
+                f"Apply {total} change{'s' if total != 1 else ''} to organisation "
+                f"{target.organisation!r}?",
+                yes=args.yes,
+                action="apply",
+            )
+            with ApplyProgress(console, total) as progress:
+                outcome = stack.up(refresh=refresh, pulumi_plan=pulumi_plan, listener=progress)
+    say(console, summary_line(outcome.steps, outcome.seconds))
+    _print_new_links(console, outcome.steps)
+    return ExitCode.OK
+
+
+def _check_rails(
+    plan: Any, args: argparse.Namespace, managed: dict[str, int], email: str, console: Any
+) -> None:
+    from vcorg.plan import UnsafePlan
+
+    try:
+        plan.raise_if_unsafe(
+            max_delete_fraction=args.max_delete_fraction,
+            force=args.force,
+            managed_counts=managed,
+            token_email=email,
+        )
+    except UnsafePlan as exc:
+        hint = (
+            "re-run with --force if this is intended"
+            if exc.overridable
+            else "change the configuration; --force does not override this rail"
+        )
+        raise CommandFailed(str(exc), hint) from None
+    if args.force:
+        # Say what --force let through, so the log shows it was a decision.
+        try:
+            plan.raise_if_unsafe(
+                max_delete_fraction=args.max_delete_fraction,
+                managed_counts=managed,
+                token_email=email,
+            )
+        except UnsafePlan as exc:
+            say(console, f"vcorg: warning: --force given; applying although {exc}")
+
+
+def _print_new_links(console: Any, steps: list[Any]) -> None:
+    """New waiting-area links: what an admin hands to patients next."""
+    from vcorg.plan import Op
+    from vcorg.plan.steps import WAITING_AREA
+
+    links = [
+        (s.name, (s.new_outputs or {}).get("link"))
+        for s in steps
+        if s.type_name == WAITING_AREA and s.op in (Op.CREATE, Op.REPLACE)
+    ]
+    links = [(name, link) for name, link in links if link]
+    if links:
+        say(console, "New waiting-area links (share these with service users):")
+        for name, link in sorted(links):
+            say(console, f"  {name}: {link}")

@@ -1,0 +1,123 @@
+"""`vcorg plan CONFIG`: preview the changes and render the plan an admin reviews."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from vcorg.cli.errors import ExitCode
+from vcorg.cli.options import (
+    CommandFailed,
+    add_refresh_option,
+    add_target_options,
+    connect,
+    engine_errors,
+    open_org_stack,
+    platform_errors,
+    resolve_target,
+    say,
+    show_plan,
+    stderr_console,
+    token_email,
+)
+
+FORMATS = ("text", "markdown", "json")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "plan",
+        help="show what apply would change (dry run)",
+        description=(
+            "Preview the changes that would make the platform match the configuration and "
+            "print them as a reviewable plan. Nothing on the platform changes. Exit 0 on "
+            "success (with --detailed-exitcode: 0 no changes, 2 changes), 1 on error, "
+            "64 on a usage error."
+        ),
+    )
+    add_target_options(parser)
+    add_refresh_option(parser)
+    parser.add_argument(
+        "--format",
+        dest="plan_format",
+        choices=FORMATS,
+        default="text",
+        help="text (terminal), markdown (pull-request comment) or json (machines)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="PLAN_FILE",
+        help="also save the plan, so `vcorg apply --plan PLAN_FILE` applies exactly it",
+    )
+    parser.add_argument(
+        "--detailed-exitcode",
+        action="store_true",
+        help="exit 0 when there are no changes, 2 when there are, 1 on error",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from vcorg.engine.saved_plan import SavedPlan, config_digest, platform_fingerprint
+    from vcorg.plan import UnsafePlan, build_plan
+
+    console = stderr_console()
+    target = resolve_target(args)
+    with connect(target) as client:
+        email = token_email(client, target)
+        platform: dict[str, str] = {}
+        if args.out is not None:
+            # Taken before the preview, so a change made while it runs is caught at apply.
+            with platform_errors():
+                platform = platform_fingerprint(client, target.organisation)
+        say(
+            console,
+            f"Planning organisation {target.organisation!r} (stack {target.stack_name!r}) "
+            f"against {target.api_url}{' after a refresh' if args.refresh else ''}...",
+        )
+        with engine_errors():
+            stack = open_org_stack(target)
+            outcome = stack.preview(refresh=args.refresh, save_plan=args.out is not None)
+            managed = stack.managed_counts()
+    plan = build_plan(outcome.steps, token_email=email)
+
+    if args.plan_format == "json":
+        sys.stdout.write(plan.to_json())
+    elif args.plan_format == "markdown":
+        sys.stdout.write(plan.to_markdown())
+    else:
+        show_plan(plan)
+    sys.stdout.flush()
+
+    try:
+        plan.raise_if_unsafe(managed_counts=managed, token_email=email)
+    except UnsafePlan as exc:
+        say(console, f"vcorg: warning: apply will refuse this plan: {exc}")
+
+    if args.out is not None:
+        if outcome.pulumi_plan is None:  # pragma: no cover - preview(save_plan=True) sets it
+            raise CommandFailed("the engine did not produce an update plan to save")
+        SavedPlan(
+            organisation=target.organisation,
+            stack=target.stack_name,
+            api_url=target.api_url,
+            refresh=args.refresh,
+            config_digest=config_digest(target.config),
+            platform=platform,
+            steps=outcome.steps,
+            pulumi_plan=outcome.pulumi_plan,
+            rendered=plan.to_dict(),
+            text=plan.to_text(),
+        ).write(args.out)
+        say(
+            console,
+            f"Saved the plan to {args.out}. Apply exactly this plan with: "
+            f"vcorg apply {' '.join(str(p) for p in args.paths)} --plan {args.out}",
+        )
+    say(console, f"Planned in {outcome.seconds:.1f} s.")
+    if args.detailed_exitcode and plan.has_changes:
+        return ExitCode.CHANGES
+    return ExitCode.OK

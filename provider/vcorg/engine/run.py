@@ -1,0 +1,266 @@
+"""Preview, update and destroy runs of one organisation's stack.
+
+A run drives the Automation API with the inline program, collects the engine's events
+and turns them into `ResourceStep`s (from which `vcorg.plan` builds the reviewed `Plan`).
+Engine failures become `EngineRunError`s worded from the engine's own diagnostics, so a
+command never shows a Pulumi stack trace or a Python traceback.
+
+    EngineRunError          a preview, update or destroy failed (carries `failures`)
+    ├── StackBusy           another update holds the stack's lock
+    └── PlanViolation       `up --plan` found a change the saved plan did not allow
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pulumi import automation as auto
+from pulumi.automation import events as pe
+
+from vcorg.engine.stack import StackError, StackTarget, open_stack
+from vcorg.plan import ResourceStep, steps_from_engine_events
+from vcorg.plan.steps import TYPE_PREFIX, type_name_from_token
+
+EventListener = Callable[[pe.EngineEvent], None]
+
+
+@dataclass(frozen=True)
+class EngineFailure:
+    """One error the engine reported, on a resource (`urn`) or on the run as a whole."""
+
+    message: str
+    urn: str | None = None
+
+    @property
+    def resource_name(self) -> str | None:
+        return self.urn.rsplit("::", 1)[-1] if self.urn else None
+
+
+class EngineRunError(Exception):
+    """A preview, update or destroy did not complete."""
+
+    def __init__(self, message: str, failures: Iterable[EngineFailure] = ()) -> None:
+        super().__init__(message)
+        self.failures = tuple(failures)
+
+
+class StackBusy(EngineRunError):
+    """Another update holds the stack's lock."""
+
+
+class PlanViolation(EngineRunError):
+    """The update would have done something the saved plan did not allow."""
+
+
+@dataclass
+class RunOutcome:
+    """What a run did (or, for a preview, would do)."""
+
+    steps: list[ResourceStep]
+    seconds: float
+    # Pulumi's own update plan, only for a preview asked to save one.
+    pulumi_plan: dict[str, Any] | None = None
+
+
+@dataclass
+class _Collector:
+    """Keeps every event and every error diagnostic; forwards events to a listener."""
+
+    listener: EventListener | None = None
+    events: list[pe.EngineEvent] = field(default_factory=list)
+    failures: list[EngineFailure] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(self, event: pe.EngineEvent) -> None:
+        with self._lock:
+            self.events.append(event)
+            diag = event.diagnostic_event
+            if diag is not None and diag.severity == "error":
+                message = clean_diagnostic(diag.message)
+                if message:
+                    self.failures.append(EngineFailure(message, diag.urn or None))
+        if self.listener is not None:
+            self.listener(event)
+
+
+# Wrappers the engine and the dynamic-provider host put around a provider's message.
+_NOISE = (
+    re.compile(r"^error:\s*"),
+    re.compile(r"^Exception calling application:\s*"),
+    re.compile(r"^Method \w+ failed:\s*"),
+    re.compile(r"^update failed$|^preview failed$|^destroy failed$"),
+)
+
+
+def clean_diagnostic(message: str) -> str:
+    """The admin-facing part of an engine diagnostic: no colour codes, prefixes or traces."""
+    text = re.sub(r"<\{%[^%]*%\}>|\x1b\[[0-9;]*m", "", message).strip()
+    if "Traceback (most recent call last)" in text:
+        # A Python traceback: its last line holds the exception and its message.
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        text = lines[-1] if lines else ""
+        text = re.sub(r"^[\w.]+(Error|Exception):\s*", "", text)
+    for pattern in _NOISE:
+        text = pattern.sub("", text).strip()
+    return text
+
+
+class OrgStack:
+    """The stack of one organisation, opened with the inline program."""
+
+    def __init__(self, target: StackTarget) -> None:
+        self.target = target
+        try:
+            self.stack = open_stack(target)
+        except StackError as exc:
+            raise EngineRunError(f"could not open the stack {target.stack_name!r}: {exc}") from None
+
+    # -- runs --------------------------------------------------------------------------
+
+    def preview(self, *, refresh: bool = False, save_plan: bool = False) -> RunOutcome:
+        """A dry run; with *save_plan*, also Pulumi's update plan for `up(pulumi_plan=)`."""
+        collector = _Collector()
+        started = time.monotonic()
+        with tempfile.TemporaryDirectory(prefix="vcorg-plan-") as tmp:
+            plan_path = Path(tmp) / "update-plan.json"
+            self._guarded(
+                "preview",
+                collector,
+                lambda: self.stack.preview(
+                    on_event=collector,
+                    refresh=refresh or None,
+                    plan=str(plan_path) if save_plan else None,
+                    color="never",
+                ),
+            )
+            pulumi_plan = json.loads(plan_path.read_text()) if save_plan else None
+        return RunOutcome(
+            steps_from_engine_events(collector.events),
+            time.monotonic() - started,
+            pulumi_plan,
+        )
+
+    def up(
+        self,
+        *,
+        refresh: bool = False,
+        pulumi_plan: dict[str, Any] | None = None,
+        listener: EventListener | None = None,
+    ) -> RunOutcome:
+        """Apply the program; with *pulumi_plan*, only what that saved update plan allows."""
+        collector = _Collector(listener)
+        started = time.monotonic()
+        with tempfile.TemporaryDirectory(prefix="vcorg-apply-") as tmp:
+            plan_arg = None
+            if pulumi_plan is not None:
+                plan_path = Path(tmp) / "update-plan.json"
+                plan_path.write_text(json.dumps(pulumi_plan))
+                plan_arg = str(plan_path)
+            self._guarded(
+                "apply",
+                collector,
+                lambda: self.stack.up(
+                    on_event=collector,
+                    refresh=refresh or None,
+                    plan=plan_arg,
+                    color="never",
+                ),
+            )
+        return RunOutcome(steps_from_engine_events(collector.events), time.monotonic() - started)
+
+    def preview_destroy(self) -> RunOutcome:
+        collector = _Collector()
+        started = time.monotonic()
+        self._guarded(
+            "destroy preview",
+            collector,
+            lambda: self.stack.preview_destroy(on_event=collector, color="never"),
+        )
+        return RunOutcome(steps_from_engine_events(collector.events), time.monotonic() - started)
+
+    def destroy(self, *, listener: EventListener | None = None) -> RunOutcome:
+        collector = _Collector(listener)
+        started = time.monotonic()
+        self._guarded(
+            "destroy",
+            collector,
+            lambda: self.stack.destroy(on_event=collector, color="never"),
+        )
+        return RunOutcome(steps_from_engine_events(collector.events), time.monotonic() - started)
+
+    # -- state -------------------------------------------------------------------------
+
+    def managed_counts(self) -> dict[str, int]:
+        """Objects of each vcorg type in the stack's current state (the deletion cap's base)."""
+        counts: dict[str, int] = {}
+        for resource in self._state_resources():
+            token = str(resource.get("type", ""))
+            if token.startswith(TYPE_PREFIX) and not resource.get("delete"):
+                name = type_name_from_token(token)
+                counts[name] = counts.get(name, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def _state_resources(self) -> list[dict[str, Any]]:
+        try:
+            deployment = self.stack.export_stack().deployment or {}
+        except auto.errors.CommandError as exc:
+            raise EngineRunError(f"could not read the stack's state: {_first_line(exc)}") from None
+        return list(deployment.get("resources") or [])
+
+    # -- errors ------------------------------------------------------------------------
+
+    def _guarded(self, what: str, collector: _Collector, call: Callable[[], object]) -> None:
+        try:
+            call()
+        except auto.errors.ConcurrentUpdateError:
+            raise StackBusy(
+                f"the stack {self.target.stack_name!r} is locked by another update; wait for "
+                "it to finish (or, if it crashed, run `pulumi cancel` on the stack)"
+            ) from None
+        except auto.errors.CommandError as exc:
+            failures = collector.failures or [EngineFailure(_engine_message(str(exc)))]
+            if any("violates plan" in f.message for f in failures):
+                raise PlanViolation(
+                    "the update went beyond the saved plan and was stopped: "
+                    + "; ".join(_describe(f) for f in failures if "violates plan" in f.message),
+                    failures,
+                ) from None
+            raise EngineRunError(
+                f"the {what} failed: " + "; ".join(_describe(f) for f in _unique(failures)),
+                failures,
+            ) from None
+
+
+def _describe(failure: EngineFailure) -> str:
+    name = failure.resource_name
+    return f"{name}: {failure.message}" if name else failure.message
+
+
+def _unique(failures: Iterable[EngineFailure]) -> list[EngineFailure]:
+    seen: dict[tuple[str, str | None], EngineFailure] = {}
+    for failure in failures:
+        seen.setdefault((failure.message, failure.urn), failure)
+    # A resource failure makes the engine add a generic "update failed" line; drop it.
+    specific = [f for f in seen.values() if f.urn]
+    return specific or list(seen.values())
+
+
+def _engine_message(text: str) -> str:
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("error:"):
+            return clean_diagnostic(stripped)
+    return _first_line(text)
+
+
+def _first_line(exc: object) -> str:
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    return lines[-1] if lines else "the Pulumi engine failed"
