@@ -203,7 +203,7 @@ def test_if_match_on_patch_and_delete() -> None:
     handler, seen = sequence(unit(4), httpx.Response(204))
     client, _ = make_client(handler)
     client.update_object("metro", Collection.UNITS, "unit_1", {"name": "x"}, version=3)
-    client.delete_object("metro", Collection.UNITS, "unit_1", version=4)
+    client.delete_object("metro", Collection.UNITS, "unit_1", version=4.0)
     assert [r.headers["If-Match"] for r in seen] == ['"3"', '"4"']
     assert [r.method for r in seen] == ["PATCH", "DELETE"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -265,7 +266,7 @@ class PlatformClient:
         object_id: str,
         patch: JSONObject,
         *,
-        version: int | None = None,
+        version: int | float | None = None,
         subject: str | None = None,
     ) -> JSONObject:
         response = self.request(
@@ -284,7 +285,7 @@ class PlatformClient:
         collection: Collection,
         object_id: str,
         *,
-        version: int | None = None,
+        version: int | float | None = None,
         subject: str | None = None,
     ) -> None:
         self.request(
@@ -346,10 +347,13 @@ class PlatformClient:
     def create_grant(
         self, org: str, *, scope_type: str, scope_id: str, role: str, email: str
     ) -> JSONObject:
+        # A fresh key per call makes retries after a lost response safe; across runs a
+        # repeated invitation is answered 409 with the existing grant instead.
         return self.create_object(
             org,
             Collection.GRANTS,
             {"scopeType": scope_type, "scopeId": scope_id, "role": role, "email": email},
+            idempotency_key=uuid.uuid4().hex,
             subject=f"invitation of {email} as {role} of {scope_type} {scope_id}",
         )
 
@@ -357,6 +361,7 @@ class PlatformClient:
         response = self.request(
             "POST",
             f"{self._path(org, Collection.GRANTS, grant_id)}/resend",
+            headers={"Idempotency-Key": uuid.uuid4().hex},
             action="re-send",
             subject=f"the invitation of {email}" if email else f"invitation {grant_id}",
         )
@@ -376,8 +381,9 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def _if_match(version: int | None) -> dict[str, str]:
-    return {"If-Match": f'"{version}"'} if version is not None else {}
+def _if_match(version: int | float | None) -> dict[str, str]:
+    # Versions that went through Pulumi state come back as floats (2.0).
+    return {"If-Match": f'"{int(version)}"'} if version is not None else {}
 
 
 def _subject(collection: Collection, body: Mapping[str, Any]) -> str:

@@ -1,0 +1,120 @@
+"""OrganisationalUnit over gRPC against a real vcplatform."""
+
+from __future__ import annotations
+
+import pytest
+from tests.provider.grpc_host import RpcFailed
+from tests.provider.harness import Providers
+
+
+def units_in(dump: dict) -> dict[str, dict]:
+    return {u["id"]: u for u in dump["units"]}
+
+
+def test_create_read_update_delete(providers: Providers) -> None:
+    p = providers
+    inputs = p.unit("housing", "Housing", reportingTags=["social"])
+    id_, state = p.units.create("housing", inputs)
+    assert id_.startswith("unit_")
+    assert state["version"] == 1
+    assert state["name"] == "Housing"
+    assert "id" not in state
+    assert units_in(p.platform.dump())[id_]["reportingTags"] == ["social"]
+
+    read_id, outs, read_inputs = p.units.read("housing", id_, state)
+    assert read_id == id_
+    assert read_inputs["name"] == "Housing"
+    assert p.units.diff("housing", id_, outs, inputs).changes is False
+
+    renamed = {**inputs, "name": "Housing Services", "description": "Tenancy help"}
+    outcome = p.units.diff("housing", id_, outs, renamed)
+    assert outcome.changes is True
+    assert outcome.replaces == []
+    state = p.units.update("housing", id_, outs, renamed)
+    assert state["version"] == 2
+    live = units_in(p.platform.dump())[id_]
+    assert (live["name"], live["description"]) == ("Housing Services", "Tenancy help")
+
+    p.units.delete("housing", id_, state)
+    assert p.platform.dump()["units"] == []
+    # A retried delete, or one after an out-of-band delete, is not an error.
+    p.units.delete("housing", id_, state)
+
+
+def test_check_reports_field_paths(providers: Providers) -> None:
+    bad = providers.unit("Bad Key", " ", reportingTags=["a", "a"])
+    _, failures = providers.units.check("bad", bad)
+    assert {f for f, _ in failures} == {"key", "name", "reportingTags"}
+
+
+def test_moving_to_another_organisation_replaces_delete_first(providers: Providers) -> None:
+    p = providers
+    inputs = p.unit("housing", "Housing")
+    id_, state = p.units.create("housing", inputs)
+    outcome = p.units.diff("housing", id_, state, {**inputs, "organisation": "other-org"})
+    assert outcome.replaces == ["organisation"]
+    assert outcome.delete_before_replace is True
+
+
+def test_console_edit_shows_as_drift_and_blocks_a_stale_update(providers: Providers) -> None:
+    p = providers
+    inputs = p.unit("housing", "Housing")
+    id_, state = p.units.create("housing", inputs)
+    with p.platform.client() as api:
+        api.patch(f"/units/{id_}", json={"name": "Housing (edited)"}).raise_for_status()
+
+    # Without a refresh, the stored version is stale: If-Match refuses the update.
+    with pytest.raises(RpcFailed) as info:
+        p.units.update("housing", id_, state, {**inputs, "description": "x"})
+    assert "changed this object on the platform since vcorg read it" in info.value.details
+    assert "412" in info.value.details
+
+    _, outs, read_inputs = p.units.read("housing", id_, state)
+    assert read_inputs["name"] == "Housing (edited)"
+    assert outs["version"] == 2
+    assert p.units.diff("housing", id_, outs, inputs).changes is True
+    state = p.units.update("housing", id_, outs, inputs)
+    assert units_in(p.platform.dump())[id_]["name"] == "Housing"
+
+
+def test_deleted_out_of_band_drops_out_of_state_then_is_recreated(providers: Providers) -> None:
+    p = providers
+    inputs = p.unit("housing", "Housing")
+    id_, state = p.units.create("housing", inputs)
+    with p.platform.client() as api:
+        api.delete(f"/units/{id_}").raise_for_status()
+    read_id, _, _ = p.units.read("housing", id_, state)
+    assert read_id == ""
+    # The engine then creates it again with the same URN, so the same Idempotency-Key
+    # and body: the platform replays the old response, which vcorg must not trust.
+    new_id, _ = p.units.create("housing", inputs)
+    assert new_id != id_
+    assert list(units_in(p.platform.dump())) == [new_id]
+
+
+def test_retried_create_never_duplicates(providers: Providers) -> None:
+    p = providers
+    inputs = p.unit("housing", "Housing")
+    first, _ = p.units.create("housing", inputs)
+    # The engine crashed before saving the result; the next run creates again.
+    again, state = p.units.create("housing", inputs)
+    assert again == first
+    assert state["version"] == 1
+    assert len(p.platform.dump()["units"]) == 1
+
+
+def test_existing_unit_fails_clearly_unless_adopted(providers: Providers) -> None:
+    p = providers
+    with p.platform.client() as api:
+        existing = api.post("/units", json={"name": "Housing", "description": "by hand"}).json()
+    inputs = p.unit("housing", "Housing", description="from git")
+    with pytest.raises(RpcFailed) as info:
+        p.units.create("housing", inputs)
+    assert "unit 'Housing' (key housing)" in info.value.details
+    assert existing["id"] in info.value.details
+    assert "adoptExisting: true" in info.value.details
+
+    id_, state = p.units.create("housing", {**inputs, "adopt": True})
+    assert id_ == existing["id"]
+    assert state["description"] == "from git"
+    assert len(p.platform.dump()["units"]) == 1
