@@ -55,6 +55,8 @@ def build(settings: Settings, db: Database) -> Platform:
         summary="Reference video-call platform, API v1",
         docs_url="/docs",
         redoc_url=None,
+        # No 307 to the slash-less path: every answer is JSON (a 404 problem here).
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.db = db
