@@ -42,8 +42,9 @@ def test_ops_are_normalised_and_stack_component_and_providers_dropped() -> None:
     )))
     component = pe.EngineEvent(0, 0, resource_pre_event=pe.ResourcePreEvent(pe.StepEventMetadata(
         op=pe.OpType.CREATE, urn=ORG_COMPONENT, type="vcorg:index:Organisation", provider="",
+        # The engine omits `custom` for components.
         new=pe.StepEventStateMetadata("vcorg:index:Organisation", ORG_COMPONENT, "", "", "",
-                                      custom=False, inputs={}),
+                                      inputs={}),
     )))
     provider_urn = "urn:pulumi:prod::vcorg::pulumi:providers:pulumi-python::default"
     provider = pe.EngineEvent(0, 0, resource_pre_event=pe.ResourcePreEvent(pe.StepEventMetadata(

@@ -49,7 +49,10 @@ _RANK = {
 def _skipped(type_token: str, state: pe.StepEventStateMetadata | None) -> bool:
     if type_token.startswith("pulumi:"):
         return True  # the stack itself and provider resources
-    return state is not None and state.custom is False  # component resources
+    if type_token.startswith("pulumi-python:dynamic/"):
+        return False
+    # Components (the Organisation) arrive with `custom` unset, not False.
+    return state is None or state.custom is not True
 
 
 @dataclass
