@@ -95,8 +95,7 @@ def _add_pre(acc: dict[str, _Acc], md: pe.StepEventMetadata) -> None:
     if op is None or _skipped(md.type, md.new or md.old):
         return
     raw = md.op.value if isinstance(md.op, pe.OpType) else str(md.op)
-    refreshed = raw == "refresh" and md.old is not None and md.new is not None
-    if refreshed and (md.old.outputs or {}) != (md.new.outputs or {}):  # type: ignore[union-attr]
+    if raw == "refresh" and _outputs(md.old) != _outputs(md.new):
         op = Op.REFRESH_DRIFT
     entry = acc.get(md.urn)
     if entry is None:
@@ -109,6 +108,10 @@ def _add_pre(acc: dict[str, _Acc], md: pe.StepEventMetadata) -> None:
         entry.old = md.old
     if md.new is not None and not md.new.delete:
         entry.new = md.new
+
+
+def _outputs(state: pe.StepEventStateMetadata | None) -> dict[str, Any]:
+    return dict(state.outputs or {}) if state is not None else {}
 
 
 def _to_step(a: _Acc) -> ResourceStep:

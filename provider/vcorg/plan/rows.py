@@ -137,9 +137,9 @@ def unit_rows(group: UnitGroup) -> Iterator[Row]:
         for m in c.members:
             sign, text = member_text(m)
             yield Row(RowKind.MEMBER, 2, sign, text)
-    for m in group.moved_out:
-        title = resource_title(m.type_name, m.key, m.name)
-        dst = unit_title(m.to_unit_key, m.to_unit_name)
+    for out in group.moved_out:
+        title = resource_title(out.type_name, out.key, out.name)
+        dst = unit_title(out.to_unit_key, out.to_unit_name)
         yield Row(RowKind.MOVED_OUT, 1, "→", f"{title} moves to {dst} (listed there)")
 
 
