@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from tests.provider.harness import Providers, start_host
 from tests.support.platform import PlatformServer
 
 
-@pytest.fixture
-def platform(tmp_path: Path) -> Iterator[PlatformServer]:
-    with PlatformServer(tmp_path / "platform") as server:
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlatformServer]:
+    """One platform per test module (starting one is slow); tests use distinct names.
+
+    Each test gets its own provider host, so no read cache outlives a test.
+    """
+    with PlatformServer(tmp_path_factory.mktemp("platform")) as server:
         yield server
 
 

@@ -13,32 +13,32 @@ def units_in(dump: dict) -> dict[str, dict]:
 
 def test_create_read_update_delete(providers: Providers) -> None:
     p = providers
-    inputs = p.unit("housing", "Housing", reportingTags=["social"])
-    id_, state = p.units.create("housing", inputs)
+    inputs = p.unit("housing0", "Housing 0", reportingTags=["social"])
+    id_, state = p.units.create("housing0", inputs)
     assert id_.startswith("unit_")
     assert state["version"] == 1
-    assert state["name"] == "Housing"
+    assert state["name"] == "Housing 0"
     assert "id" not in state
     assert units_in(p.platform.dump())[id_]["reportingTags"] == ["social"]
 
-    read_id, outs, read_inputs = p.units.read("housing", id_, state)
+    read_id, outs, read_inputs = p.units.read("housing0", id_, state)
     assert read_id == id_
-    assert read_inputs["name"] == "Housing"
-    assert p.units.diff("housing", id_, outs, inputs).changes is False
+    assert read_inputs["name"] == "Housing 0"
+    assert p.units.diff("housing0", id_, outs, inputs).changes is False
 
-    renamed = {**inputs, "name": "Housing Services", "description": "Tenancy help"}
-    outcome = p.units.diff("housing", id_, outs, renamed)
+    renamed = {**inputs, "name": "Housing Services 0", "description": "Tenancy help"}
+    outcome = p.units.diff("housing0", id_, outs, renamed)
     assert outcome.changes is True
     assert outcome.replaces == []
-    state = p.units.update("housing", id_, outs, renamed)
+    state = p.units.update("housing0", id_, outs, renamed)
     assert state["version"] == 2
     live = units_in(p.platform.dump())[id_]
-    assert (live["name"], live["description"]) == ("Housing Services", "Tenancy help")
+    assert (live["name"], live["description"]) == ("Housing Services 0", "Tenancy help")
 
-    p.units.delete("housing", id_, state)
-    assert p.platform.dump()["units"] == []
+    p.units.delete("housing0", id_, state)
+    assert id_ not in units_in(p.platform.dump())
     # A retried delete, or one after an out-of-band delete, is not an error.
-    p.units.delete("housing", id_, state)
+    p.units.delete("housing0", id_, state)
 
 
 def test_check_reports_field_paths(providers: Providers) -> None:
@@ -49,72 +49,74 @@ def test_check_reports_field_paths(providers: Providers) -> None:
 
 def test_moving_to_another_organisation_replaces_delete_first(providers: Providers) -> None:
     p = providers
-    inputs = p.unit("housing", "Housing")
-    id_, state = p.units.create("housing", inputs)
-    outcome = p.units.diff("housing", id_, state, {**inputs, "organisation": "other-org"})
+    inputs = p.unit("housing2", "Housing 2")
+    id_, state = p.units.create("housing2", inputs)
+    outcome = p.units.diff("housing2", id_, state, {**inputs, "organisation": "other-org"})
     assert outcome.replaces == ["organisation"]
     assert outcome.delete_before_replace is True
 
 
 def test_console_edit_shows_as_drift_and_blocks_a_stale_update(providers: Providers) -> None:
     p = providers
-    inputs = p.unit("housing", "Housing")
-    id_, state = p.units.create("housing", inputs)
+    inputs = p.unit("housing3", "Housing 3")
+    id_, state = p.units.create("housing3", inputs)
     with p.platform.client() as api:
-        api.patch(f"/units/{id_}", json={"name": "Housing (edited)"}).raise_for_status()
+        api.patch(f"/units/{id_}", json={"name": "Housing 3 (edited)"}).raise_for_status()
 
     # Without a refresh, the stored version is stale: If-Match refuses the update.
     with pytest.raises(RpcFailed) as info:
-        p.units.update("housing", id_, state, {**inputs, "description": "x"})
+        p.units.update("housing3", id_, state, {**inputs, "description": "x"})
     assert "changed this object on the platform since vcorg read it" in info.value.details
     assert "412" in info.value.details
 
-    _, outs, read_inputs = p.units.read("housing", id_, state)
-    assert read_inputs["name"] == "Housing (edited)"
+    _, outs, read_inputs = p.units.read("housing3", id_, state)
+    assert read_inputs["name"] == "Housing 3 (edited)"
     assert outs["version"] == 2
-    assert p.units.diff("housing", id_, outs, inputs).changes is True
-    state = p.units.update("housing", id_, outs, inputs)
-    assert units_in(p.platform.dump())[id_]["name"] == "Housing"
+    assert p.units.diff("housing3", id_, outs, inputs).changes is True
+    state = p.units.update("housing3", id_, outs, inputs)
+    assert units_in(p.platform.dump())[id_]["name"] == "Housing 3"
 
 
 def test_deleted_out_of_band_drops_out_of_state_then_is_recreated(providers: Providers) -> None:
     p = providers
-    inputs = p.unit("housing", "Housing")
-    id_, state = p.units.create("housing", inputs)
+    inputs = p.unit("housing4", "Housing 4")
+    id_, state = p.units.create("housing4", inputs)
     with p.platform.client() as api:
         api.delete(f"/units/{id_}").raise_for_status()
-    read_id, _, _ = p.units.read("housing", id_, state)
+    read_id, _, _ = p.units.read("housing4", id_, state)
     assert read_id == ""
     # The engine then creates it again with the same URN, so the same Idempotency-Key
     # and body: the platform replays the old response, which vcorg must not trust.
-    new_id, _ = p.units.create("housing", inputs)
+    new_id, _ = p.units.create("housing4", inputs)
     assert new_id != id_
-    assert list(units_in(p.platform.dump())) == [new_id]
+    live = units_in(p.platform.dump())
+    assert new_id in live
+    assert id_ not in live
 
 
 def test_retried_create_never_duplicates(providers: Providers) -> None:
     p = providers
-    inputs = p.unit("housing", "Housing")
-    first, _ = p.units.create("housing", inputs)
+    inputs = p.unit("housing5", "Housing 5")
+    first, _ = p.units.create("housing5", inputs)
     # The engine crashed before saving the result; the next run creates again.
-    again, state = p.units.create("housing", inputs)
+    again, state = p.units.create("housing5", inputs)
     assert again == first
     assert state["version"] == 1
-    assert len(p.platform.dump()["units"]) == 1
+    assert [u["name"] for u in p.platform.dump()["units"]].count(inputs["name"]) == 1
 
 
 def test_existing_unit_fails_clearly_unless_adopted(providers: Providers) -> None:
     p = providers
     with p.platform.client() as api:
-        existing = api.post("/units", json={"name": "Housing", "description": "by hand"}).json()
-    inputs = p.unit("housing", "Housing", description="from git")
+        existing = api.post("/units", json={"name": "Housing 6", "description": "by hand"}).json()
+    inputs = p.unit("housing6", "Housing 6", description="from git")
     with pytest.raises(RpcFailed) as info:
-        p.units.create("housing", inputs)
-    assert "unit 'Housing' (key housing)" in info.value.details
+        p.units.create("housing6", inputs)
+    assert "unit 'Housing 6' (key housing6)" in info.value.details
     assert existing["id"] in info.value.details
     assert "adoptExisting: true" in info.value.details
 
-    id_, state = p.units.create("housing", {**inputs, "adopt": True})
+    id_, state = p.units.create("housing6", {**inputs, "adopt": True})
     assert id_ == existing["id"]
     assert state["description"] == "from git"
-    assert len(p.platform.dump()["units"]) == 1
+    assert [u["name"] for u in p.platform.dump()["units"]].count(inputs["name"]) == 1

@@ -7,13 +7,19 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 PROVIDER_KEY = "__provider"
 
 
 def is_unknown(value: Any) -> bool:
-    """True for a value the engine does not know yet (during preview)."""
+    """True for a value the engine does not know yet (during preview).
+
+    Check and Diff receive ``Unknown`` objects; the raw sentinel string is accepted too.
+    """
+    if isinstance(value, Unknown):
+        return True
     if isinstance(value, str):
         return value == UNKNOWN
     if isinstance(value, Mapping):
