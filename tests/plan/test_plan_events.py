@@ -15,14 +15,38 @@ TOKEN = "pulumi-python:dynamic/vcorg:"
 _seq = iter(range(1, 10_000))
 
 
-def _state(type_: str, u: str, inputs: dict | None, outputs: dict | None = None,
-           *, custom: bool = True, delete: bool = False) -> dict[str, Any]:
-    return {"type": type_, "urn": u, "id": "", "parent": ORG_COMPONENT, "provider": "",
-            "custom": custom, "delete": delete, "inputs": inputs, "outputs": outputs or {}}
+def _state(
+    type_: str,
+    u: str,
+    inputs: dict | None,
+    outputs: dict | None = None,
+    *,
+    custom: bool = True,
+    delete: bool = False,
+) -> dict[str, Any]:
+    return {
+        "type": type_,
+        "urn": u,
+        "id": "",
+        "parent": ORG_COMPONENT,
+        "provider": "",
+        "custom": custom,
+        "delete": delete,
+        "inputs": inputs,
+        "outputs": outputs or {},
+    }
 
 
-def pre(op: str, type_name: str, name: str, old: dict | None, new: dict | None,
-        *, old_out: dict | None = None, new_out: dict | None = None) -> pe.EngineEvent:
+def pre(
+    op: str,
+    type_name: str,
+    name: str,
+    old: dict | None,
+    new: dict | None,
+    *,
+    old_out: dict | None = None,
+    new_out: dict | None = None,
+) -> pe.EngineEvent:
     """An EngineEvent as the Automation API parses it from the engine's JSON stream."""
     u = urn(type_name, name)
     md: dict[str, Any] = {"op": op, "urn": u, "type": TOKEN + type_name, "provider": ""}
@@ -36,29 +60,72 @@ def pre(op: str, type_name: str, name: str, old: dict | None, new: dict | None,
 
 
 def test_ops_are_normalised_and_stack_component_and_providers_dropped() -> None:
-    stack = pe.EngineEvent(0, 0, resource_pre_event=pe.ResourcePreEvent(pe.StepEventMetadata(
-        op=pe.OpType.SAME, urn=STACK, type="pulumi:pulumi:Stack", provider="",
-        new=pe.StepEventStateMetadata("pulumi:pulumi:Stack", STACK, "", "", "", custom=False),
-    )))
-    component = pe.EngineEvent(0, 0, resource_pre_event=pe.ResourcePreEvent(pe.StepEventMetadata(
-        op=pe.OpType.CREATE, urn=ORG_COMPONENT, type="vcorg:index:Organisation", provider="",
-        # The engine omits `custom` for components.
-        new=pe.StepEventStateMetadata("vcorg:index:Organisation", ORG_COMPONENT, "", "", "",
-                                      inputs={}),
-    )))
+    stack = pe.EngineEvent(
+        0,
+        0,
+        resource_pre_event=pe.ResourcePreEvent(
+            pe.StepEventMetadata(
+                op=pe.OpType.SAME,
+                urn=STACK,
+                type="pulumi:pulumi:Stack",
+                provider="",
+                new=pe.StepEventStateMetadata(
+                    "pulumi:pulumi:Stack", STACK, "", "", "", custom=False
+                ),
+            )
+        ),
+    )
+    component = pe.EngineEvent(
+        0,
+        0,
+        resource_pre_event=pe.ResourcePreEvent(
+            pe.StepEventMetadata(
+                op=pe.OpType.CREATE,
+                urn=ORG_COMPONENT,
+                type="vcorg:index:Organisation",
+                provider="",
+                # The engine omits `custom` for components.
+                new=pe.StepEventStateMetadata(
+                    "vcorg:index:Organisation", ORG_COMPONENT, "", "", "", inputs={}
+                ),
+            )
+        ),
+    )
     provider_urn = "urn:pulumi:prod::vcorg::pulumi:providers:pulumi-python::default"
-    provider = pe.EngineEvent(0, 0, resource_pre_event=pe.ResourcePreEvent(pe.StepEventMetadata(
-        op=pe.OpType.SAME, urn=provider_urn, type="pulumi:providers:pulumi-python", provider="",
-    )))
+    provider = pe.EngineEvent(
+        0,
+        0,
+        resource_pre_event=pe.ResourcePreEvent(
+            pe.StepEventMetadata(
+                op=pe.OpType.SAME,
+                urn=provider_urn,
+                type="pulumi:providers:pulumi-python",
+                provider="",
+            )
+        ),
+    )
     note = pe.DiagnosticEvent(message="hello", color="never", severity="info")
     diag = pe.EngineEvent(0, 0, diagnostic_event=note)
     events = [
-        stack, component, provider, diag,
+        stack,
+        component,
+        provider,
+        diag,
         pre("create", "OrganisationalUnit", "dentistry", None, unit("dentistry", "Dentistry")),
-        pre("same", "OrganisationalUnit", "emergency", unit("emergency", "E"),
-            unit("emergency", "E")),
-        pre("update", "OrganisationalUnit", "cardiology", unit("cardiology", "Cardiology"),
-            unit("cardiology", "Cardiac Services")),
+        pre(
+            "same",
+            "OrganisationalUnit",
+            "emergency",
+            unit("emergency", "E"),
+            unit("emergency", "E"),
+        ),
+        pre(
+            "update",
+            "OrganisationalUnit",
+            "cardiology",
+            unit("cardiology", "Cardiology"),
+            unit("cardiology", "Cardiac Services"),
+        ),
         pre("delete", "MeetingRoom", "case-review", meeting_room("case-review", "c", "CR"), None),
         pre("read", "OrganisationalUnit", "x", unit("x", "X"), unit("x", "X")),
         pre("discard", "OrganisationalUnit", "y", unit("y", "Y"), None),
@@ -107,8 +174,11 @@ def test_delete_before_replace_order_also_collapses() -> None:
 
 
 def test_secrets_unknowns_and_provider_survive_conversion_as_markers() -> None:
-    new = {**waiting_area("w", "u", "W"), "informationForCallers": PROVIDER,
-           "unitId": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}
+    new = {
+        **waiting_area("w", "u", "W"),
+        "informationForCallers": PROVIDER,
+        "unitId": "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    }
     [s] = steps_from_engine_events([pre("create", "WaitingArea", "w", None, new)])
     plan = build_plan([s])
     [change] = plan.units[0].resources
@@ -124,8 +194,9 @@ def test_secrets_unknowns_and_provider_survive_conversion_as_markers() -> None:
 def test_unknown_marker_renders_as_known_after_apply() -> None:
     old = unit("u", "U")
     new = {**unit("u", "U"), "description": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}
-    plan = build_plan(steps_from_engine_events([pre("update", "OrganisationalUnit", "u", old,
-                                                    new)]))
+    plan = build_plan(
+        steps_from_engine_events([pre("update", "OrganisationalUnit", "u", old, new)])
+    )
     assert plan.units[0].resources[0].properties[0].new == UNKNOWN
     assert 'description: "" → (known after apply)' in plan.to_text()
 
@@ -133,10 +204,24 @@ def test_unknown_marker_renders_as_known_after_apply() -> None:
 def test_refresh_with_changed_outputs_is_drift_and_without_is_same() -> None:
     props = unit("u", "U")
     events = [
-        pre("refresh", "OrganisationalUnit", "u", props, props,
-            old_out={"name": "U"}, new_out={"name": "U2"}),
-        pre("refresh", "OrganisationalUnit", "v", props, props,
-            old_out={"name": "U"}, new_out={"name": "U"}),
+        pre(
+            "refresh",
+            "OrganisationalUnit",
+            "u",
+            props,
+            props,
+            old_out={"name": "U"},
+            new_out={"name": "U2"},
+        ),
+        pre(
+            "refresh",
+            "OrganisationalUnit",
+            "v",
+            props,
+            props,
+            old_out={"name": "U"},
+            new_out={"name": "U"},
+        ),
     ]
     ops = {s.name: s.op for s in steps_from_engine_events(events)}
     assert ops == {"u": Op.REFRESH_DRIFT, "v": Op.SAME}
@@ -145,9 +230,25 @@ def test_refresh_with_changed_outputs_is_drift_and_without_is_same() -> None:
 def test_outputs_event_supplies_new_outputs() -> None:
     u = urn("MeetingRoom", "r")
     props = meeting_room("r", "u", "R")
-    done = pe.EngineEvent.from_json({"sequence": 99, "timestamp": 0, "resOutputsEvent": {
-        "metadata": {"op": "create", "urn": u, "type": TOKEN + "MeetingRoom", "provider": "",
-                     "new": _state(TOKEN + "MeetingRoom", u, props,
-                                   {"id": "room_1", "link": "https://vc.example/room/x"})}}})
+    done = pe.EngineEvent.from_json(
+        {
+            "sequence": 99,
+            "timestamp": 0,
+            "resOutputsEvent": {
+                "metadata": {
+                    "op": "create",
+                    "urn": u,
+                    "type": TOKEN + "MeetingRoom",
+                    "provider": "",
+                    "new": _state(
+                        TOKEN + "MeetingRoom",
+                        u,
+                        props,
+                        {"id": "room_1", "link": "https://vc.example/room/x"},
+                    ),
+                }
+            },
+        }
+    )
     [s] = steps_from_engine_events([pre("create", "MeetingRoom", "r", None, props), done])
     assert s.new_outputs == {"id": "room_1", "link": "https://vc.example/room/x"}

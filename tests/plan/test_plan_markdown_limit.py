@@ -16,13 +16,25 @@ def _big_change_set(units: int, areas_per_unit: int, deleted_rooms: int) -> list
         for a in range(areas_per_unit):
             key = f"{unit_key}-area-{a:03d}"
             old = waiting_area(key, unit_key, f"Area {a}", description="Mornings only")
-            new = waiting_area(key, unit_key, f"Area {a} (renamed)",
-                               description="Mornings and evenings", reportingTags=["busy"])
+            new = waiting_area(
+                key,
+                unit_key,
+                f"Area {a} (renamed)",
+                description="Mornings and evenings",
+                reportingTags=["busy"],
+            )
             steps.append(step("WaitingArea", key, "update", old, new))
     for r in range(deleted_rooms):
         key = f"room-{r:04d}"
-        steps.append(step("MeetingRoom", key, "delete",
-                          meeting_room(key, f"unit-{r % units:03d}", f"Room {r}"), None))
+        steps.append(
+            step(
+                "MeetingRoom",
+                key,
+                "delete",
+                meeting_room(key, f"unit-{r % units:03d}", f"Room {r}"),
+                None,
+            )
+        )
     return steps
 
 
@@ -31,8 +43,10 @@ def test_thousands_of_changes_fit_with_summary_and_every_flag() -> None:
     assert plan.summary.updates == 3000 and plan.summary.deletes == 150
     md = plan.to_markdown()
     assert len(md) <= MARKDOWN_LIMIT
-    assert md.startswith("## vcorg plan\n\n**Plan: 0 to create, 3,000 to update, 0 to replace, "
-                         "150 to delete, 0 drifted;")
+    assert md.startswith(
+        "## vcorg plan\n\n**Plan: 0 to create, 3,000 to update, 0 to replace, "
+        "150 to delete, 0 drifted;"
+    )
     # 150 deletions raise 300 flags (deletion + link change); all are itemised.
     assert len(plan.risk_flags) == 300
     assert md.count("- ⚠️ **deletion**:") == 150

@@ -46,8 +46,17 @@ def _flag_ids(plan_steps: list, **kw: object) -> list[str]:
 
 
 def test_rename_is_one_property_change_with_old_and_new() -> None:
-    c = _only([step("OrganisationalUnit", "cardiology", "update",
-                    unit("cardiology", "Cardiology"), unit("cardiology", "Cardiac Services"))])
+    c = _only(
+        [
+            step(
+                "OrganisationalUnit",
+                "cardiology",
+                "update",
+                unit("cardiology", "Cardiology"),
+                unit("cardiology", "Cardiac Services"),
+            )
+        ]
+    )
     assert c.properties == (
         PropertyChange("name", PropertyAction.CHANGE, "Cardiology", "Cardiac Services"),
     )
@@ -64,8 +73,10 @@ def test_access_hours_change_has_an_indexed_path() -> None:
 
 def test_days_and_tags_change_item_by_item_not_as_whole_lists() -> None:
     old = waiting_area("clinic", "u", "Clinic", reportingTags=["a", "b"])
-    new_hours = {"timezone": "Europe/London",
-                 "open": [{"days": ["mon", "tue", "sat"], "from": "09:00", "to": "17:00"}]}
+    new_hours = {
+        "timezone": "Europe/London",
+        "open": [{"days": ["mon", "tue", "sat"], "from": "09:00", "to": "17:00"}],
+    }
     new = waiting_area("clinic", "u", "Clinic", reportingTags=["b", "c"], accessHours=new_hours)
     c = _only([step("WaitingArea", "clinic", "update", old, new)])
     got = {(p.path, p.action.value, p.old if p.old is not None else p.new) for p in c.properties}
@@ -83,8 +94,9 @@ def test_reordered_tags_show_as_one_change() -> None:
     old = unit("u", "U", tags=["a", "b"])
     new = unit("u", "U", tags=["b", "a"])
     c = _only([step("OrganisationalUnit", "u", "update", old, new)])
-    assert c.properties == (PropertyChange("reportingTags", PropertyAction.CHANGE, ["a", "b"],
-                                           ["b", "a"]),)
+    assert c.properties == (
+        PropertyChange("reportingTags", PropertyAction.CHANGE, ["a", "b"], ["b", "a"]),
+    )
 
 
 def test_caller_details_are_matched_by_key() -> None:
@@ -122,8 +134,10 @@ def test_provider_is_dropped_and_secrets_and_unknowns_become_markers() -> None:
 
 
 def test_plaintext_secret_never_reaches_the_plan() -> None:
-    secret = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
-              "plaintext": '"hunter2"'}
+    secret = {
+        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+        "plaintext": '"hunter2"',
+    }
     new = waiting_area("w", "u", "W", description=secret)
     plan = build_plan([step("WaitingArea", "w", "create", None, new)])
     for rendered in (plan.to_text(), plan.to_markdown(), plan.to_json()):
@@ -133,11 +147,13 @@ def test_plaintext_secret_never_reaches_the_plan() -> None:
 def test_hidden_ids_do_not_show_but_moves_do_under_both_units() -> None:
     old = waiting_area("hf", "cardiology", "Heart Failure")
     new = waiting_area("hf", "medicine", "Heart Failure", unitId=UNKNOWN_WIRE)
-    plan = build_plan([
-        step("WaitingArea", "hf", "update", old, new),
-        same("OrganisationalUnit", "cardiology", unit("cardiology", "Cardiology")),
-        same("OrganisationalUnit", "medicine", unit("medicine", "Medicine")),
-    ])
+    plan = build_plan(
+        [
+            step("WaitingArea", "hf", "update", old, new),
+            same("OrganisationalUnit", "cardiology", unit("cardiology", "Cardiology")),
+            same("OrganisationalUnit", "medicine", unit("medicine", "Medicine")),
+        ]
+    )
     groups = {g.unit_key: g for g in plan.units}
     assert set(groups) == {"cardiology", "medicine"}
     moved = groups["medicine"].resources[0]
@@ -151,16 +167,25 @@ def test_hidden_ids_do_not_show_but_moves_do_under_both_units() -> None:
 
 
 def test_people_are_invited_removed_and_pending_invitations_revoked() -> None:
-    old = role_members("housing", "unit", "housing", "organisation-reporter",
-                       ["kept@x.example", "gone@x.example", "pending@x.example"])
-    new = role_members("housing", "unit", "housing", "organisation-reporter",
-                       ["kept@x.example", "New@X.example"])
-    out = members_out({"kept@x.example": "active", "gone@x.example": "active",
-                       "pending@x.example": "pending"})
-    plan = build_plan([
-        step("RoleMembers", "housing.organisation-reporter", "update", old, new, out),
-        same("OrganisationalUnit", "housing", unit("housing", "Housing")),
-    ])
+    old = role_members(
+        "housing",
+        "unit",
+        "housing",
+        "organisation-reporter",
+        ["kept@x.example", "gone@x.example", "pending@x.example"],
+    )
+    new = role_members(
+        "housing", "unit", "housing", "organisation-reporter", ["kept@x.example", "New@X.example"]
+    )
+    out = members_out(
+        {"kept@x.example": "active", "gone@x.example": "active", "pending@x.example": "pending"}
+    )
+    plan = build_plan(
+        [
+            step("RoleMembers", "housing.organisation-reporter", "update", old, new, out),
+            same("OrganisationalUnit", "housing", unit("housing", "Housing")),
+        ]
+    )
     c = plan.units[0].resources[0]
     assert [(m.action, m.email) for m in c.members] == [
         (MemberAction.INVITE, "new@x.example"),
@@ -200,10 +225,12 @@ def test_group_order_is_unit_then_waiting_areas_then_meeting_rooms() -> None:
 
 
 def test_same_and_read_are_counted_as_unchanged_only() -> None:
-    plan = build_plan([
-        same("OrganisationalUnit", "u", unit("u", "U")),
-        step("OrganisationalUnit", "v", "read", unit("v", "V"), unit("v", "V")),
-    ])
+    plan = build_plan(
+        [
+            same("OrganisationalUnit", "u", unit("u", "U")),
+            step("OrganisationalUnit", "v", "read", unit("v", "V"), unit("v", "V")),
+        ]
+    )
     assert not plan.has_changes
     assert plan.units == ()
     assert plan.summary.unchanged == 2
@@ -244,8 +271,15 @@ def test_replaced_meeting_room_flags_link_change() -> None:
 
 def test_a_changed_link_output_on_update_is_flagged() -> None:
     props = meeting_room("r", "u", "R")
-    s = step("MeetingRoom", "r", "update", props, {**props, "description": "x"},
-             {"link": "https://vc.example/room/old"}, {"link": "https://vc.example/room/new"})
+    s = step(
+        "MeetingRoom",
+        "r",
+        "update",
+        props,
+        {**props, "description": "x"},
+        {"link": "https://vc.example/room/old"},
+        {"link": "https://vc.example/room/new"},
+    )
     assert _flag_ids([s]) == ["service-user-link-change"]
 
 
@@ -260,61 +294,101 @@ def _admins(unit_key: str, emails: list[str]) -> dict:
 
 
 def test_removing_the_last_admin_leaves_the_unit_without_one() -> None:
-    plan = build_plan([
-        step("RoleMembers", "h.organisation-administrator", "update",
-             _admins("h", ["a@x.example"]), _admins("h", [])),
-        same("OrganisationalUnit", "h", unit("h", "Housing")),
-    ])
+    plan = build_plan(
+        [
+            step(
+                "RoleMembers",
+                "h.organisation-administrator",
+                "update",
+                _admins("h", ["a@x.example"]),
+                _admins("h", []),
+            ),
+            same("OrganisationalUnit", "h", unit("h", "Housing")),
+        ]
+    )
     assert [f.id for f in plan.risk_flags] == [
-        RiskId.UNIT_WITHOUT_ADMINISTRATOR, RiskId.ADMINISTRATOR_REMOVED
+        RiskId.UNIT_WITHOUT_ADMINISTRATOR,
+        RiskId.ADMINISTRATOR_REMOVED,
     ]
     assert plan.units_without_admin[0][:2] == ("h", "Housing")
 
 
 def test_deleting_the_admin_set_of_a_remaining_unit_is_flagged() -> None:
-    plan = build_plan([
-        step("RoleMembers", "h.organisation-administrator", "delete",
-             _admins("h", ["a@x.example"]), None),
-    ])
+    plan = build_plan(
+        [
+            step(
+                "RoleMembers",
+                "h.organisation-administrator",
+                "delete",
+                _admins("h", ["a@x.example"]),
+                None,
+            ),
+        ]
+    )
     assert [f.id.value for f in plan.risk_flags] == [
-        "unit-without-administrator", "administrator-removed"
+        "unit-without-administrator",
+        "administrator-removed",
     ]
 
 
 def test_removing_one_of_two_admins_only_flags_the_removal() -> None:
-    plan = build_plan([
-        step("RoleMembers", "h.organisation-administrator", "update",
-             _admins("h", ["a@x.example", "b@x.example"]), _admins("h", ["b@x.example"])),
-    ])
+    plan = build_plan(
+        [
+            step(
+                "RoleMembers",
+                "h.organisation-administrator",
+                "update",
+                _admins("h", ["a@x.example", "b@x.example"]),
+                _admins("h", ["b@x.example"]),
+            ),
+        ]
+    )
     assert [f.id.value for f in plan.risk_flags] == ["administrator-removed"]
     assert plan.units_without_admin == ()
 
 
 def test_deleting_a_whole_unit_does_not_flag_its_admins() -> None:
-    plan = build_plan([
-        step("OrganisationalUnit", "h", "delete", unit("h", "Housing"), None),
-        step("RoleMembers", "h.organisation-administrator", "delete",
-             _admins("h", ["a@x.example"]), None),
-    ])
+    plan = build_plan(
+        [
+            step("OrganisationalUnit", "h", "delete", unit("h", "Housing"), None),
+            step(
+                "RoleMembers",
+                "h.organisation-administrator",
+                "delete",
+                _admins("h", ["a@x.example"]),
+                None,
+            ),
+        ]
+    )
     assert [f.id.value for f in plan.risk_flags] == ["deletion"]
 
 
 def test_a_new_unit_without_admins_is_flagged() -> None:
     plan = build_plan([step("OrganisationalUnit", "n", "create", None, unit("n", "New"))])
     assert [f.id.value for f in plan.risk_flags] == ["unit-without-administrator"]
-    plan = build_plan([
-        step("OrganisationalUnit", "n", "create", None, unit("n", "New")),
-        step("RoleMembers", "n.organisation-administrator", "create", None,
-             _admins("n", ["a@x.example"])),
-    ])
+    plan = build_plan(
+        [
+            step("OrganisationalUnit", "n", "create", None, unit("n", "New")),
+            step(
+                "RoleMembers",
+                "n.organisation-administrator",
+                "create",
+                None,
+                _admins("n", ["a@x.example"]),
+            ),
+        ]
+    )
     assert plan.risk_flags == ()
 
 
 def test_self_lockout_is_flagged_for_the_token_account_case_insensitively() -> None:
-    s = step("RoleMembers", "h.organisation-administrator", "update",
-             _admins("h", ["me@x.example", "b@x.example"]), _admins("h", ["b@x.example"]))
-    assert _flag_ids([s], token_email="Me@X.example") == [
-        "self-lockout", "administrator-removed"
-    ]
+    s = step(
+        "RoleMembers",
+        "h.organisation-administrator",
+        "update",
+        _admins("h", ["me@x.example", "b@x.example"]),
+        _admins("h", ["b@x.example"]),
+    )
+    assert _flag_ids([s], token_email="Me@X.example") == ["self-lockout", "administrator-removed"]
     assert _flag_ids([s], token_email="other@x.example") == ["administrator-removed"]
     assert _flag_ids([s]) == ["administrator-removed"]

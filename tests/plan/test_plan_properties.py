@@ -20,8 +20,9 @@ UNITS = ["cardiology", "dentistry", "housing"]
 OPS = ["create", "update", "delete", "replace", "same", "read", "refresh-drift"]
 names = st.sampled_from(["Alpha", "Beta", "Gamma", 'Quote "q"', "Back`tick", "Ünïcode *x*"])
 tags = st.lists(st.sampled_from(["a", "b", "c", "d"]), unique=True, max_size=3)
-emails = st.lists(st.sampled_from(["a@x.example", "b@x.example", "me@x.example"]), unique=True,
-                  max_size=3)
+emails = st.lists(
+    st.sampled_from(["a@x.example", "b@x.example", "me@x.example"]), unique=True, max_size=3
+)
 
 
 @st.composite
@@ -30,21 +31,29 @@ def props_for(draw: st.DrawFn, kind: str, key: str) -> dict:
     if kind == "OrganisationalUnit":
         return unit(key, draw(names), tags=draw(tags))
     if kind == "WaitingArea":
-        return waiting_area(key, unit_key, draw(names), reportingTags=draw(tags),
-                            accessHours=hours(draw(st.sampled_from(["17:00", "18:00"]))))
+        return waiting_area(
+            key,
+            unit_key,
+            draw(names),
+            reportingTags=draw(tags),
+            accessHours=hours(draw(st.sampled_from(["17:00", "18:00"]))),
+        )
     if kind == "MeetingRoom":
-        return meeting_room(key, unit_key, draw(names),
-                            maxParticipants=draw(st.integers(2, 6)))
+        return meeting_room(key, unit_key, draw(names), maxParticipants=draw(st.integers(2, 6)))
     role = draw(st.sampled_from(["organisation-administrator", "organisation-reporter"]))
     return role_members(key, "unit", key, role, draw(emails))
 
 
 @st.composite
 def one_step(draw: st.DrawFn) -> ResourceStep:
-    kind = draw(st.sampled_from(["OrganisationalUnit", "WaitingArea", "MeetingRoom",
-                                 "RoleMembers"]))
-    key = draw(st.sampled_from(UNITS if kind in ("OrganisationalUnit", "RoleMembers")
-                               else ["w1", "w2", "w3"]))
+    kind = draw(
+        st.sampled_from(["OrganisationalUnit", "WaitingArea", "MeetingRoom", "RoleMembers"])
+    )
+    key = draw(
+        st.sampled_from(
+            UNITS if kind in ("OrganisationalUnit", "RoleMembers") else ["w1", "w2", "w3"]
+        )
+    )
     name = f"{key}.organisation-administrator" if kind == "RoleMembers" else key
     op = draw(st.sampled_from(OPS))
     old = None if op == "create" else draw(props_for(kind, key))
@@ -91,8 +100,16 @@ def test_rendering_is_deterministic_and_formats_agree(steps, rnd, token) -> None
     VALIDATOR.validate(data)
     assert len(md) <= MARKDOWN_LIMIT
     s = data["summary"]
-    expected = (s["creates"], s["updates"], s["replaces"], s["deletes"], s["drifted"],
-                s["peopleInvited"], s["peopleRemoved"], s["unchanged"])
+    expected = (
+        s["creates"],
+        s["updates"],
+        s["replaces"],
+        s["deletes"],
+        s["drifted"],
+        s["peopleInvited"],
+        s["peopleRemoved"],
+        s["unchanged"],
+    )
     if not data["hasChanges"]:
         assert text == md == f"{NO_CHANGES}\n"
         assert data["headline"] == NO_CHANGES
@@ -105,6 +122,9 @@ def test_rendering_is_deterministic_and_formats_agree(steps, rnd, token) -> None
     resources = [r for u in data["units"] for r in u["resources"]]
     changed = sum(op in ("create", "update", "delete", "replace", "refresh-drift") for op in ops)
     assert len(resources) == changed
-    headings = [ln for ln in text.splitlines() if re.match(r"  [-+~±] (create|update|delete|"
-                                                          r"replace|drifted) ", ln)]
+    headings = [
+        ln
+        for ln in text.splitlines()
+        if re.match(r"  [-+~±] (create|update|delete|replace|drifted) ", ln)
+    ]
     assert len(headings) == changed

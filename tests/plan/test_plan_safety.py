@@ -66,11 +66,18 @@ def test_managed_counts_from_the_caller_take_precedence() -> None:
 
 
 def test_unit_without_administrator_is_refused_even_with_force() -> None:
-    plan = build_plan([
-        step("RoleMembers", "housing.organisation-administrator", "update",
-             _admins("housing", ["a@x.example"]), _admins("housing", [])),
-        same("OrganisationalUnit", "housing", unit("housing", "Housing")),
-    ])
+    plan = build_plan(
+        [
+            step(
+                "RoleMembers",
+                "housing.organisation-administrator",
+                "update",
+                _admins("housing", ["a@x.example"]),
+                _admins("housing", []),
+            ),
+            same("OrganisationalUnit", "housing", unit("housing", "Housing")),
+        ]
+    )
     for force in (False, True):
         with pytest.raises(UnitWithoutAdministrator) as err:
             plan.raise_if_unsafe(force=force)
@@ -81,12 +88,18 @@ def test_unit_without_administrator_is_refused_even_with_force() -> None:
 
 
 def test_self_lockout_is_refused_unless_forced() -> None:
-    plan = build_plan([
-        step("RoleMembers", "housing.organisation-administrator", "update",
-             _admins("housing", ["bot@x.example", "b@x.example"]),
-             _admins("housing", ["b@x.example"])),
-        same("OrganisationalUnit", "housing", unit("housing", "Housing")),
-    ])
+    plan = build_plan(
+        [
+            step(
+                "RoleMembers",
+                "housing.organisation-administrator",
+                "update",
+                _admins("housing", ["bot@x.example", "b@x.example"]),
+                _admins("housing", ["b@x.example"]),
+            ),
+            same("OrganisationalUnit", "housing", unit("housing", "Housing")),
+        ]
+    )
     plan.raise_if_unsafe()  # without knowing the token's account there is nothing to check
     with pytest.raises(SelfLockout) as err:
         plan.raise_if_unsafe(token_email="BOT@x.example")
@@ -98,8 +111,15 @@ def test_self_lockout_is_refused_unless_forced() -> None:
 
 def test_the_planners_token_email_is_the_default_for_the_rail() -> None:
     plan = build_plan(
-        [step("RoleMembers", "h.organisation-administrator", "update",
-              _admins("h", ["bot@x.example", "b@x.example"]), _admins("h", ["b@x.example"]))],
+        [
+            step(
+                "RoleMembers",
+                "h.organisation-administrator",
+                "update",
+                _admins("h", ["bot@x.example", "b@x.example"]),
+                _admins("h", ["b@x.example"]),
+            )
+        ],
         token_email="bot@x.example",
     )
     with pytest.raises(SelfLockout):
@@ -107,5 +127,6 @@ def test_the_planners_token_email_is_the_default_for_the_rail() -> None:
 
 
 def test_a_safe_plan_passes() -> None:
-    build_plan([step("OrganisationalUnit", "u", "update", unit("u", "U"), unit("u", "V"))])\
-        .raise_if_unsafe()
+    build_plan(
+        [step("OrganisationalUnit", "u", "update", unit("u", "U"), unit("u", "V"))]
+    ).raise_if_unsafe()

@@ -1,9 +1,8 @@
 """The reviewable plan: steps in, one `Plan` out, rendered as text, Markdown or JSON.
 
-    steps = steps_from_engine_events(events)      # or build ResourceStep values directly
-    plan = build_plan(steps, token_email=me)
-    plan.raise_if_unsafe(max_delete_fraction=0.25, force=False)
-    print(plan.to_text()); plan.to_markdown(); plan.to_json(); rich.print(plan)
+Build the steps with `steps_from_engine_events(events)` (or as `ResourceStep` values),
+then `plan = build_plan(steps, token_email=...)`; check it with `plan.raise_if_unsafe()`
+and render it with `to_text()`, `to_markdown()`, `to_json()` or `rich` (see docs/plan.md).
 """
 
 from __future__ import annotations

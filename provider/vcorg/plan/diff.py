@@ -98,6 +98,4 @@ def _diff_keyed(path: str, a: list[Any], b: list[Any], out: list[PropertyChange]
     old_by_key = {x["key"]: x for x in a}
     new_by_key = {x["key"]: x for x in b}
     for key in sorted(set(old_by_key) | set(new_by_key)):
-        _diff(
-            f"{path}[{key}]", old_by_key.get(key, _MISSING), new_by_key.get(key, _MISSING), out
-        )
+        _diff(f"{path}[{key}]", old_by_key.get(key, _MISSING), new_by_key.get(key, _MISSING), out)

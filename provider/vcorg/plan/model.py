@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
 
-
 @dataclass(frozen=True)
 class Plan:
     """Counts, risk flags and per-unit changes; every renderer reads only this."""

@@ -43,15 +43,19 @@ from .values import clean_inputs, is_empty
 ADMIN_ROLE = "organisation-administrator"
 SCOPE_TYPES = {"unit": UNIT, "waiting-area": WAITING_AREA, "meeting-room": MEETING_ROOM}
 
-# Ids that mirror a key shown elsewhere; they only add noise (and are unknown in previews).
-HIDDEN_ALWAYS = frozenset({"unitId", "waitingAreaId", "scopeId"})
+# Ids that mirror a key shown elsewhere only add noise (and are unknown in previews);
+# resourceUrn is the resources' own idempotency anchor, not configuration.
+HIDDEN_ALWAYS = frozenset({"unitId", "waitingAreaId", "scopeId", "resourceUrn"})
 # On a create the group heading and the title already say these.
 HIDDEN_ON_CREATE = HIDDEN_ALWAYS | {"organisation", "key", "name", "unitKey", "adopt"}
 # RoleMembers' identity is its title; its emails become member changes.
 # Its unitKey follows its scope; a scope's move is shown on the scope itself.
 ROLE_MEMBERS_HIDDEN = HIDDEN_ALWAYS | {"emails", "unitKey"}
 ROLE_MEMBERS_HIDDEN_ON_CREATE = ROLE_MEMBERS_HIDDEN | {
-    "organisation", "scopeType", "scopeKey", "role",
+    "organisation",
+    "scopeType",
+    "scopeKey",
+    "role",
 }
 # Outputs that change on every write and so say nothing about drift.
 VOLATILE_OUTPUTS = frozenset({"id", "version", "createdAt", "updatedAt"})
@@ -86,9 +90,7 @@ class _Step:
         props = self.old if which == "old" else self.new
         if props is None:
             return frozenset()
-        return frozenset(
-            e.lower() for e in props.get("emails") or [] if isinstance(e, str)
-        )
+        return frozenset(e.lower() for e in props.get("emails") or [] if isinstance(e, str))
 
 
 def _str(value: Any) -> str | None:
@@ -444,9 +446,7 @@ def _group(
         members[c.unit_key].append(c)
         if c.move is not None:
             moved_out[c.move.from_unit_key].append(
-                MovedOut(
-                    c.type_name, c.key, c.name, c.op, c.move.to_unit_key, c.move.to_unit_name
-                )
+                MovedOut(c.type_name, c.key, c.name, c.op, c.move.to_unit_key, c.move.to_unit_name)
             )
     keys = sorted(set(members) | set(moved_out), key=lambda k: (k == "", k))
     return tuple(
@@ -458,4 +458,3 @@ def _group(
         )
         for k in keys
     )
-

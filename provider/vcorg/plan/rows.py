@@ -147,4 +147,3 @@ def iter_rows(plan: Plan) -> Iterator[Row]:
     """Every detail row of the plan, unit by unit, in the plan's fixed order."""
     for group in plan.units:
         yield from unit_rows(group)
-

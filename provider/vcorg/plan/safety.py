@@ -59,9 +59,7 @@ class SelfLockout(UnsafePlan):
 class TooManyDeletions(UnsafePlan):
     """Deletions of one kind exceed the allowed share of its managed objects."""
 
-    def __init__(
-        self, type_name: str, deletions: int, managed: int, max_fraction: float
-    ) -> None:
+    def __init__(self, type_name: str, deletions: int, managed: int, max_fraction: float) -> None:
         self.type_name = type_name
         self.deletions = deletions
         self.managed = managed

@@ -32,7 +32,7 @@ CHANGING_OPS = frozenset({Op.CREATE, Op.UPDATE, Op.DELETE, Op.REPLACE, Op.REFRES
 
 def type_name_from_token(token: str) -> str:
     """`pulumi-python:dynamic/vcorg:WaitingArea` → `WaitingArea`; other tokens unchanged."""
-    return token[len(TYPE_PREFIX):] if token.startswith(TYPE_PREFIX) else token
+    return token[len(TYPE_PREFIX) :] if token.startswith(TYPE_PREFIX) else token
 
 
 def name_from_urn(urn: str) -> str:
