@@ -109,6 +109,8 @@ class _Constructor(SafeConstructor):
             self.flatten_mapping(node)
         pairs = node.value
         first_own = len(pairs) - own
+        # Keys brought in by a `<<` merge may be overridden once by the map's own keys.
+        merged: set[str] = set()
         for index, (key_node, value_node) in enumerate(pairs):
             if not isinstance(key_node, ScalarNode):
                 self._problem(
@@ -116,7 +118,11 @@ class _Constructor(SafeConstructor):
                 )
                 continue
             key = key_node.value
-            if key in data.key_positions and index >= first_own:
+            if index < first_own:
+                merged.add(key)
+            elif key in merged:
+                merged.discard(key)
+            elif key in data.key_positions:
                 line, column = data.key_positions[key]
                 self._problem(
                     "duplicate-map-key",
