@@ -20,9 +20,16 @@ def urn(type_name: str, name: str) -> str:
     return f"{STACK_URN}{type_name}::{name}"
 
 
+def _engine_extras(type_name: str, name: str, outputs: tuple[str, ...]) -> dict[str, Any]:
+    """What vcorg.resources adds to every input map: its URN anchor and output slots."""
+    slots = ("createdAt", "updatedAt", "version", *outputs)
+    return {"resourceUrn": urn(type_name, name), **dict.fromkeys(slots)}
+
+
 def unit(key: str, name: str, *, tags: list[str] | None = None, description: str = "") -> dict:
     return {
         "__provider": PROVIDER,
+        **_engine_extras("OrganisationalUnit", key, ()),
         "organisation": ORG,
         "key": key,
         "name": name,
@@ -46,6 +53,7 @@ def caller(key: str, label: str, type_: str = "text", required: bool = False) ->
 def waiting_area(key: str, unit_key: str, name: str, **over: Any) -> dict:
     props = {
         "__provider": PROVIDER,
+        **_engine_extras("WaitingArea", key, ("link",)),
         "organisation": ORG,
         "key": key,
         "unitKey": unit_key,
@@ -69,6 +77,7 @@ def waiting_area(key: str, unit_key: str, name: str, **over: Any) -> dict:
 def meeting_room(key: str, unit_key: str, name: str, **over: Any) -> dict:
     props = {
         "__provider": PROVIDER,
+        **_engine_extras("MeetingRoom", key, ("link",)),
         "organisation": ORG,
         "key": key,
         "unitKey": unit_key,
@@ -89,6 +98,7 @@ def role_members(
 ) -> dict:
     return {
         "__provider": PROVIDER,
+        **_engine_extras("RoleMembers", f"{scope_key}.{role}", ("members", "unitId")),
         "organisation": ORG,
         "unitKey": unit_key,
         "scopeType": scope_type,
