@@ -21,8 +21,8 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlatformServe
 
 @pytest.fixture
 def providers(platform: PlatformServer) -> Iterator[Providers]:
-    host = start_host(platform)
+    providers = Providers(start_host(platform), platform)
     try:
-        yield Providers(host, platform)
+        yield providers
     finally:
-        host.close()
+        providers.host.close()

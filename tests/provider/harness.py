@@ -73,6 +73,13 @@ class Providers:
         self.rooms = Kind(host, MEETING_ROOM_PROVIDER, "MeetingRoom")
         self.members = Kind(host, ROLE_MEMBERS_PROVIDER, "RoleMembers")
 
+    def next_run(self) -> None:
+        """Start a fresh provider host, as the next pulumi command would (empty caches)."""
+        self.host.close()
+        self.host = start_host(self.platform)
+        for kind in (self.units, self.areas, self.rooms, self.members):
+            kind.host = self.host
+
     # Input bags in the shape docs/architecture.md gives.
 
     def unit(self, key: str, name: str, **extra: Any) -> dict[str, Any]:
