@@ -26,12 +26,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 REDACTED = "***"
+# Shorter "secrets" are not real tokens, and replacing them would garble every message.
+MIN_SECRET_LENGTH = 8
 
 
 def redact(text: str, secrets: tuple[str, ...]) -> str:
     """Replace every occurrence of a secret in ``text``."""
     for secret in secrets:
-        if secret:
+        if len(secret) >= MIN_SECRET_LENGTH:
             text = text.replace(secret, REDACTED)
     return text
 
