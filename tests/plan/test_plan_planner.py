@@ -392,3 +392,23 @@ def test_self_lockout_is_flagged_for_the_token_account_case_insensitively() -> N
     assert _flag_ids([s], token_email="Me@X.example") == ["self-lockout", "administrator-removed"]
     assert _flag_ids([s], token_email="other@x.example") == ["administrator-removed"]
     assert _flag_ids([s]) == ["administrator-removed"]
+
+
+def test_role_members_follow_a_moved_scope_without_a_pointer_of_their_own() -> None:
+    old = role_members("a", "waiting-area", "w", "service-provider", ["p@x.example"])
+    new = role_members("b", "waiting-area", "w", "service-provider", ["p@x.example"])
+    plan = build_plan([step("RoleMembers", "w.service-provider", "update", old, new)])
+    [group] = plan.units
+    assert group.unit_key == "b" and group.moved_out == ()
+    [change] = group.resources
+    assert change.move is not None and change.properties == () and change.members == ()
+    assert '→ moves from unit "a" (a) to unit "b" (b)' in plan.to_text()
+
+
+def test_an_update_with_nothing_visible_says_why() -> None:
+    old = waiting_area("w", "u", "W")
+    new = waiting_area("w", "u", "W", unitId="unit_other")
+    text = build_plan([step("WaitingArea", "w", "update", old, new)]).to_text()
+    assert text.splitlines()[-1] == (
+        "    (only internal identifiers or platform-managed fields differ)"
+    )

@@ -229,7 +229,7 @@ def _properties(s: _Step) -> list[PropertyChange]:
 
 
 def _move(s: _Step, names: Mapping[tuple[str, str], str]) -> Move | None:
-    if s.type_name in (UNIT, ROLE_MEMBERS) or s.old is None or s.new is None:
+    if s.type_name == UNIT or s.old is None or s.new is None:
         return None
     if s.old_unit_key == s.unit_key or not s.old_unit_key or not s.unit_key:
         return None
@@ -444,7 +444,8 @@ def _group(
     moved_out: dict[str, list[MovedOut]] = defaultdict(list)
     for c in changes:
         members[c.unit_key].append(c)
-        if c.move is not None:
+        # Role memberships follow their scope, whose own pointer is enough.
+        if c.move is not None and c.type_name != ROLE_MEMBERS:
             moved_out[c.move.from_unit_key].append(
                 MovedOut(c.type_name, c.key, c.name, c.op, c.move.to_unit_key, c.move.to_unit_name)
             )

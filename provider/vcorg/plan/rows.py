@@ -39,6 +39,7 @@ class RowKind(StrEnum):
     PROPERTY = "property"
     MEMBER = "member"
     MOVED_OUT = "moved-out"
+    NOTE = "note"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,10 @@ _VERBS = {
     Op.REPLACE: "replace",
     Op.REFRESH_DRIFT: "drifted",
 }
+
+
+_NEEDS_DETAIL = frozenset({Op.UPDATE, Op.REPLACE, Op.REFRESH_DRIFT})
+_NO_DETAIL = "(only internal identifiers or platform-managed fields differ)"
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -117,7 +122,8 @@ def member_text(m: MemberChange) -> tuple[str, str]:
     if m.action is MemberAction.INVITE:
         return "+", f"invite {m.email} as {role} of {where}"
     if m.action is MemberAction.REVOKE:
-        return "-", f"revoke the pending invitation of {m.email} as {role} of {where}"
+        # The state is from the last apply or refresh; the person may have accepted since.
+        return "-", f"remove {m.email} as {role} of {where} (invitation pending when last seen)"
     return "-", f"remove {m.email} as {role} of {where}"
 
 
@@ -137,6 +143,8 @@ def unit_rows(group: UnitGroup) -> Iterator[Row]:
         for m in c.members:
             sign, text = member_text(m)
             yield Row(RowKind.MEMBER, 2, sign, text)
+        if c.op in _NEEDS_DETAIL and not (c.properties or c.members or c.move):
+            yield Row(RowKind.NOTE, 2, "", _NO_DETAIL)
     for out in group.moved_out:
         title = resource_title(out.type_name, out.key, out.name)
         dst = unit_title(out.to_unit_key, out.to_unit_name)
