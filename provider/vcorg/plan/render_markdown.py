@@ -33,7 +33,9 @@ def md_escape(text: str) -> str:
 
 
 def _diff_line(row: Row) -> str:
-    return f"{_DIFF_SIGNS.get(row.sign, ' ')} {'  ' * (row.level - 1)}{row.text}"
+    # A move has no diff colour; keep its arrow in the text so it still reads as one.
+    text = f"→ {row.text}" if row.sign == "→" else row.text
+    return f"{_DIFF_SIGNS.get(row.sign, ' ')} {'  ' * (row.level - 1)}{text}"
 
 
 def _fence_for(lines: list[str]) -> str:
