@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 @dataclass
 class RequestStats:
-    """Thread-safe counts of requests sent, retries, and final statuses."""
+    """Thread-safe counts of attempts sent, of retries, and of every response status."""
 
     requests: int = 0
     retries: int = 0
