@@ -20,7 +20,6 @@ Problems are collected, never raised, so one run shows all of them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -95,24 +94,84 @@ _Resolver.add_implicit_resolver(
 )
 
 
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_BOOLS = {"true": True, "false": False}
+
+
 class _Constructor(SafeConstructor):
+    """Builds positioned data straight from the node graph.
+
+    The common tags are handled inline (far faster than PyYAML's generic, generator
+    based construction); anything else falls back to ``SafeConstructor``.
+    """
+
     def __init__(self) -> None:
         super().__init__()
         self.file = ""
         self.problems: list[Problem] = []
+        self.memo: dict[int, Any] | None = None
 
-    def construct_positioned_map(self, node: MappingNode) -> Iterator[PositionedMap]:
-        data = PositionedMap(_position(node))
-        yield data
-        own = len([k for k, _ in node.value if k.tag != _MERGE_TAG])
-        if own != len(node.value):
-            self.flatten_mapping(node)
+    def build(self, node: Node) -> Any:
+        memo = self.memo
+        if memo is not None and id(node) in memo:
+            return memo[id(node)]
+        cls = node.__class__
+        tag = node.tag
+        value: Any
+        if cls is ScalarNode:
+            text = node.value
+            if tag == _STR:
+                value = text
+            elif tag == _NULL:
+                value = None
+            elif tag == _BOOL and text.lower() in _BOOLS:
+                value = _BOOLS[text.lower()]
+            elif tag in (_INT, _FLOAT):
+                value = self._number(node)
+            else:
+                value = self.construct_object(node, deep=True)
+        elif cls is MappingNode and tag == _MAP:
+            value = self._build_map(node)
+        elif cls is SequenceNode and tag == _SEQ:
+            mark = node.start_mark
+            value = PositionedList((mark.line + 1, mark.column + 1))
+            positions = value.item_positions
+            for child in node.value:
+                value.append(self.build(child))
+                mark = child.start_mark
+                positions.append((mark.line + 1, mark.column + 1))
+        elif tag in (_MAP, _SEQ):
+            kind = "a list" if cls is SequenceNode else "a map" if cls is MappingNode else "text"
+            self._problem("yaml-syntax", node, f"the tag !!{tag[18:]} does not fit {kind}")
+            value = None
+        else:
+            value = self.construct_object(node, deep=True)
+        if memo is not None:
+            memo[id(node)] = value
+        return value
+
+    def _build_map(self, node: MappingNode) -> PositionedMap:
+        mark = node.start_mark
+        data = PositionedMap((mark.line + 1, mark.column + 1))
+        key_positions = data.key_positions
+        value_positions = data.value_positions
         pairs = node.value
-        first_own = len(pairs) - own
+        first_own = 0
+        if any(k.tag == _MERGE_TAG for k, _ in pairs):
+            own = sum(1 for k, _ in pairs if k.tag != _MERGE_TAG)
+            self.flatten_mapping(node)
+            pairs = node.value
+            first_own = len(pairs) - own
         # Keys brought in by a `<<` merge may be overridden once by the map's own keys.
         merged: set[str] = set()
         for index, (key_node, value_node) in enumerate(pairs):
-            if not isinstance(key_node, ScalarNode):
+            if key_node.__class__ is not ScalarNode:
                 self._problem(
                     "complex-key", key_node, "map keys must be plain text, not a list or a map"
                 )
@@ -122,8 +181,8 @@ class _Constructor(SafeConstructor):
                 merged.add(key)
             elif key in merged:
                 merged.discard(key)
-            elif key in data.key_positions:
-                line, column = data.key_positions[key]
+            elif key in key_positions:
+                line, column = key_positions[key]
                 self._problem(
                     "duplicate-map-key",
                     key_node,
@@ -131,23 +190,34 @@ class _Constructor(SafeConstructor):
                     f"column {column}); YAML would silently keep only the last one",
                 )
                 continue
-            data[key] = self.construct_object(value_node)
-            data.key_positions[key] = _position(key_node)
-            data.value_positions[key] = _position(value_node)
+            if value_node.__class__ is ScalarNode and value_node.tag == _STR:
+                data[key] = value_node.value
+            else:
+                data[key] = self.build(value_node)
+            mark = key_node.start_mark
+            key_positions[key] = (mark.line + 1, mark.column + 1)
+            mark = value_node.start_mark
+            value_positions[key] = (mark.line + 1, mark.column + 1)
+        return data
 
-    def construct_positioned_list(self, node: SequenceNode) -> Iterator[PositionedList]:
-        data = PositionedList(_position(node))
-        yield data
-        data.extend(self.construct_object(child) for child in node.value)
-        data.item_positions.extend(_position(child) for child in node.value)
+    def _number(self, node: ScalarNode) -> Any:
+        try:
+            if node.tag == _INT:
+                return self.construct_core_int(node)
+            return self.construct_core_float(node)
+        except ValueError:
+            self._problem("yaml-syntax", node, f"{node.value!r} is not a valid number")
+            return node.value
 
     def construct_core_int(self, node: ScalarNode) -> int:
-        text = node.value
+        text = node.value.replace("_", "")
+        sign = -1 if text.startswith("-") else 1
+        text = text.lstrip("+-")
         if text.startswith("0o"):
-            return int(text[2:], 8)
+            return sign * int(text[2:], 8)
         if text.startswith("0x"):
-            return int(text[2:], 16)
-        return int(text, 10)
+            return sign * int(text[2:], 16)
+        return sign * int(text, 10)
 
     def construct_core_float(self, node: ScalarNode) -> float:
         text = node.value.lower()
@@ -162,10 +232,12 @@ class _Constructor(SafeConstructor):
         self.problems.append(Problem(rule, self.file, line, column, "", message))
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:map", _Constructor.construct_positioned_map)
-_Constructor.add_constructor("tag:yaml.org,2002:seq", _Constructor.construct_positioned_list)
-_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_core_int)
-_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_core_float)
+# Used by the SafeConstructor fallback (e.g. inside a `!!set`), so nested data keeps
+# the same rules and positions.
+_Constructor.add_constructor(_MAP, lambda self, node: self.build(node))
+_Constructor.add_constructor(_SEQ, lambda self, node: self.build(node))
+_Constructor.add_constructor(_INT, lambda self, node: self._number(node))
+_Constructor.add_constructor(_FLOAT, lambda self, node: self._number(node))
 
 try:
     from yaml.cyaml import CParser as _CParser
@@ -215,11 +287,18 @@ def load_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
             refusal = _expansion_problem(node, file)
             if refusal is not None:
                 return None, [refusal]
-        data = loader.construct_document(node)
+            loader.memo = {}  # an aliased node is built once and shared
+        data = loader.build(node)
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_problem(exc, text, file)]
     except yaml.YAMLError as exc:
         return None, [_syntax_problem(exc, text, file)]
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
+        # PyYAML's constructors for explicit tags (`!!bool maybe`, `!!timestamp x`)
+        # fail with plain Python errors and no position.
+        return None, [
+            Problem("yaml-syntax", file, 1, 1, "", f"a tagged value cannot be read ({exc})")
+        ]
     except RecursionError:
         return None, [Problem("yaml-syntax", file, 1, 1, "", "the document is nested too deeply")]
     finally:
