@@ -134,6 +134,8 @@ class _Constructor(SafeConstructor):
                 value = _BOOLS[text.lower()]
             elif tag in (_INT, _FLOAT):
                 value = self._number(node)
+            elif tag in (_MAP, _SEQ):
+                value = self._misfit(node, "text")
             else:
                 value = self.construct_object(node, deep=True)
         elif cls is MappingNode and tag == _MAP:
@@ -147,9 +149,7 @@ class _Constructor(SafeConstructor):
                 mark = child.start_mark
                 positions.append((mark.line + 1, mark.column + 1))
         elif tag in (_MAP, _SEQ):
-            kind = "a list" if cls is SequenceNode else "a map" if cls is MappingNode else "text"
-            self._problem("yaml-syntax", node, f"the tag !!{tag[18:]} does not fit {kind}")
-            value = None
+            value = self._misfit(node, "a list" if cls is SequenceNode else "a map")
         else:
             value = self.construct_object(node, deep=True)
         if memo is not None:
@@ -199,6 +199,9 @@ class _Constructor(SafeConstructor):
             mark = value_node.start_mark
             value_positions[key] = (mark.line + 1, mark.column + 1)
         return data
+
+    def _misfit(self, node: Node, kind: str) -> None:
+        self._problem("yaml-syntax", node, f"the tag !!{node.tag[18:]} does not fit {kind}")
 
     def _number(self, node: ScalarNode) -> Any:
         try:
