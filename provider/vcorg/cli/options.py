@@ -13,6 +13,7 @@ import contextlib
 import os
 import re
 import sys
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,6 +157,10 @@ def resolve_target(args: argparse.Namespace) -> Target:
     if not _STACK_NAME.match(stack_name):
         raise UsageError(f"--stack {stack_name!r}: use letters, digits, '-', '_' and '.' only")
     backend = backend_url_for(list(args.paths), args.backend)
+    if backend.startswith("file://"):
+        # A fresh local backend is just a directory; create it rather than fail.
+        with contextlib.suppress(OSError):
+            Path(urllib.parse.urlparse(backend).path).mkdir(parents=True, exist_ok=True)
     return Target(config, list(args.paths), stack_name, backend, api_url, token)
 
 
@@ -265,12 +270,16 @@ def confirm(console: Console, question: str, *, yes: bool, action: str) -> None:
 def engine_errors() -> Iterator[None]:
     """Turn engine and saved-plan errors into `CommandFailed` with a hint."""
     from vcorg.engine import PulumiNotAvailable
-    from vcorg.engine.run import EngineRunError, PlanViolation, StackBusy
+    from vcorg.engine.run import EngineRunError, PlanViolation, StackBusy, StackUnavailable
 
     try:
         yield
     except StackBusy as exc:
         raise CommandFailed(str(exc)) from None
+    except StackUnavailable as exc:
+        raise CommandFailed(
+            str(exc), f"check --backend / ${BACKEND_ENV} and that the state directory is readable"
+        ) from None
     except PlanViolation as exc:
         raise CommandFailed(
             str(exc),

@@ -6,6 +6,7 @@ Engine failures become `EngineRunError`s worded from the engine's own diagnostic
 command never shows a Pulumi stack trace or a Python traceback.
 
     EngineRunError          a preview, update or destroy failed (carries `failures`)
+    ├── StackUnavailable    the stack or its backend could not be opened
     ├── StackBusy           another update holds the stack's lock
     └── PlanViolation       `up --plan` found a change the saved plan did not allow
 """
@@ -50,6 +51,10 @@ class EngineRunError(Exception):
     def __init__(self, message: str, failures: Iterable[EngineFailure] = ()) -> None:
         super().__init__(message)
         self.failures = tuple(failures)
+
+
+class StackUnavailable(EngineRunError):
+    """The stack or its state backend could not be opened."""
 
 
 class StackBusy(EngineRunError):
@@ -121,7 +126,9 @@ class OrgStack:
         try:
             self.stack = open_stack(target)
         except StackError as exc:
-            raise EngineRunError(f"could not open the stack {target.stack_name!r}: {exc}") from None
+            raise StackUnavailable(
+                f"could not open the stack {target.stack_name!r}: {_engine_message(str(exc))}"
+            ) from None
 
     # -- runs --------------------------------------------------------------------------
 

@@ -1,0 +1,70 @@
+"""`make demo` (scripts/demo) runs to completion and leaves nothing behind."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from tests.cli.conftest import REPO
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def _demo_servers() -> list[str]:
+    """Command lines of running `vcplatform serve` processes started by a demo."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "vcplatform serve" in text and "vcorg-demo." in text:
+            found.append(text)
+    return found
+
+
+def test_demo_runs_to_completion(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VCORG_", "PULUMI_BACKEND"))}
+    env["VCORG_DEMO_OUT"] = str(out)
+    env["TMPDIR"] = str(tmp_path)
+    started = time.monotonic()
+    proc = subprocess.run(
+        [str(REPO / "scripts" / "demo")],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
+    )
+    elapsed = time.monotonic() - started
+    report = f"exit {proc.returncode} after {elapsed:.0f} s\n{proc.stdout}\n{proc.stderr}"
+    assert proc.returncode == 0, report
+    assert "Traceback" not in proc.stdout + proc.stderr, report
+
+    text = proc.stdout
+    # The story, in order: first apply, invitations, the reviewed change set, no changes.
+    for marker in (
+        "Start the reference platform",
+        "Applied ",
+        "invitations accepted",
+        '~ name: "Dentistry" → "Oral Health"',
+        "Shift Handover",
+        "Applying the plan saved in",
+        "No changes. The platform matches the configuration.",
+    ):
+        assert marker in text, f"missing {marker!r}\n{report}"
+        text = text[text.index(marker) :]
+
+    markdown = (out / "demo-plan.md").read_text()
+    assert "Oral Health" in markdown
+    assert len(markdown) < 65_000
+    assert (out / "demo-plan.json").is_file()
+
+    # Cleaned up: no server left running, temporary directory removed.
+    assert _demo_servers() == []
+    assert not list(tmp_path.glob("vcorg-demo.*"))
