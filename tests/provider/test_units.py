@@ -63,11 +63,12 @@ def test_console_edit_shows_as_drift_and_blocks_a_stale_update(providers: Provid
     with p.platform.client() as api:
         api.patch(f"/units/{id_}", json={"name": "Housing 3 (edited)"}).raise_for_status()
 
-    # Without a refresh, the stored version is stale: If-Match refuses the update.
+    # Without a refresh the stored version is stale. Changing the field the console
+    # changed too is refused: the admin must see the console's value first.
     with pytest.raises(RpcFailed) as info:
-        p.units.update("housing3", id_, state, {**inputs, "description": "x"})
-    assert "changed this object on the platform since vcorg read it" in info.value.details
-    assert "412" in info.value.details
+        p.units.update("housing3", id_, state, {**inputs, "name": "Housing 3 (git)"})
+    assert "someone changed name on the platform since vcorg last read it" in info.value.details
+    assert units_in(p.platform.dump())[id_]["name"] == "Housing 3 (edited)"
 
     _, outs, read_inputs = p.units.read("housing3", id_, state)
     assert read_inputs["name"] == "Housing 3 (edited)"
@@ -75,6 +76,35 @@ def test_console_edit_shows_as_drift_and_blocks_a_stale_update(providers: Provid
     assert p.units.diff("housing3", id_, outs, inputs).changes is True
     state = p.units.update("housing3", id_, outs, inputs)
     assert units_in(p.platform.dump())[id_]["name"] == "Housing 3"
+
+
+def test_stale_version_with_other_fields_changed_applies_ours_and_keeps_theirs(
+    providers: Providers,
+) -> None:
+    p = providers
+    inputs = p.unit("housing7", "Housing 7")
+    id_, state = p.units.create("housing7", inputs)
+    with p.platform.client() as api:
+        api.patch(f"/units/{id_}", json={"reportingTags": ["console"]}).raise_for_status()
+    state = p.units.update("housing7", id_, state, {**inputs, "description": "from git"})
+    live = units_in(p.platform.dump())[id_]
+    assert (live["description"], live["reportingTags"], live["version"]) == (
+        "from git",
+        ["console"],
+        3,
+    )
+    # The console's change is drift that the next refresh reports.
+    _, _, read_inputs = p.units.read("housing7", id_, state)
+    assert read_inputs["reportingTags"] == ["console"]
+
+
+def test_delete_goes_ahead_on_a_newer_version(providers: Providers) -> None:
+    p = providers
+    id_, state = p.units.create("housing8", p.unit("housing8", "Housing 8"))
+    with p.platform.client() as api:
+        api.patch(f"/units/{id_}", json={"description": "console"}).raise_for_status()
+    p.units.delete("housing8", id_, state)
+    assert id_ not in units_in(p.platform.dump())
 
 
 def test_deleted_out_of_band_drops_out_of_state_then_is_recreated(providers: Providers) -> None:

@@ -31,6 +31,7 @@ from vcorg.client import (
     NotFound,
     PlatformClient,
     PreconditionFailed,
+    Problem,
 )
 
 from .errors import ResourceError, reported
@@ -238,38 +239,86 @@ class ObjectProvider(PlatformProvider):
             previous = {k: v for k, v in olds.items() if k not in self.input_fields}
             return UpdateResult(self.outputs(news, public(previous)))
         try:
-            obj = self.client.update_object(
-                org,
-                self.collection,
-                id_,
-                patch,
-                version=olds.get("version"),
-                subject=self.subject(news),
-            )
-        except PreconditionFailed:
-            # A retried PATCH whose first attempt did land also ends here: accept the
-            # object when it already holds what we asked for.
-            obj = self.client.get_object(org, self.collection, id_)
-            if not all(same(obj.get(f), v) for f, v in patch.items()):
-                raise
-        except NotFound as exc:
+            try:
+                obj = self.client.update_object(
+                    org,
+                    self.collection,
+                    id_,
+                    patch,
+                    version=olds.get("version"),
+                    subject=self.subject(news),
+                )
+            except PreconditionFailed:
+                obj = self._resolve_stale_update(org, id_, olds, news, patch)
+        except NotFound:
             raise ResourceError(
                 f"{self.subject(news)} no longer exists on the platform (id {id_}); it was "
                 "probably deleted in the console. Run `pulumi refresh` (or `vcorg plan "
                 "--refresh`) so it is recreated on the next apply."
-            ) from exc
+            ) from None
         self._invalidate(org, olds, news)
         return UpdateResult(self.outputs(news, obj))
+
+    def _resolve_stale_update(
+        self,
+        org: str,
+        id_: str,
+        olds: Mapping[str, Any],
+        news: Mapping[str, Any],
+        patch: JSONObject,
+    ) -> JSONObject:
+        """The object moved on since we read it (412): go ahead only when that is harmless.
+
+        - It already holds every value we asked for: a retried PATCH whose first response
+          was lost, so the update is done.
+        - None of the fields we change were changed by the other writer (a console edit
+          elsewhere, or a side effect of this run such as a room losing its owner area):
+          apply our fields on the current version; the other change is kept and shows as
+          drift on the next refresh.
+        Otherwise someone changed the same fields: fail and ask for a refresh and review.
+        """
+        current = self.client.get_object(org, self.collection, id_, subject=self.subject(news))
+        if all(same(current.get(f), v) for f, v in patch.items()):
+            return current
+        if all(same(current.get(f), olds.get(f)) for f in patch):
+            return self.client.update_object(
+                org,
+                self.collection,
+                id_,
+                patch,
+                version=current.get("version"),
+                subject=self.subject(news),
+            )
+        raise PreconditionFailed(
+            f"Could not update {self.subject(news)}: someone changed "
+            f"{', '.join(f for f in patch if not same(current.get(f), olds.get(f)))} on the "
+            "platform since vcorg last read it. Run a refresh, review the plan again, "
+            "then apply.",
+            problem=Problem(status=412, detail="version mismatch"),
+            method="PATCH",
+            path=f"{self.collection.value}/{id_}",
+            subject=self.subject(news),
+        )
 
     @reported
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         org = props["organisation"]
         # Already gone is fine: deleted out of band, or a retried delete that had landed.
         with contextlib.suppress(NotFound):
-            self.client.delete_object(
-                org, self.collection, id_, version=props.get("version"), subject=self.subject(props)
-            )
+            try:
+                self._delete(org, id_, props.get("version"), props)
+            except PreconditionFailed:
+                # The deletion was reviewed and does not depend on the object's settings;
+                # a newer version (a console edit, or a side effect of this run, such as a
+                # room losing its owner area) does not make it less wanted.
+                current = self.client.get_object(org, self.collection, id_)
+                self._delete(org, id_, current.get("version"), props)
         self._invalidate(org, props)
+
+    def _delete(self, org: str, id_: str, version: Any, props: Mapping[str, Any]) -> None:
+        self.client.delete_object(
+            org, self.collection, id_, version=version, subject=self.subject(props)
+        )
 
 
 def to_api(value: Any) -> Any:
