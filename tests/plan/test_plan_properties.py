@@ -99,6 +99,9 @@ def test_rendering_is_deterministic_and_formats_agree(steps, rnd, token) -> None
     data = json.loads(js)
     VALIDATOR.validate(data)
     assert len(md) <= MARKDOWN_LIMIT
+    tight = plan.to_markdown(limit=2500)
+    assert len(tight) <= 2500
+    assert _counts(tight) == _counts(md) and _risk_count(tight) == _risk_count(md)
     s = data["summary"]
     expected = (
         s["creates"],
