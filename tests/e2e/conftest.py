@@ -258,3 +258,46 @@ def hospital_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OrgStac
         yield org
     finally:
         platform.stop()
+
+
+def small_org() -> dict[str, Any]:
+    """Two units, one waiting area with a staff room, a handful of people."""
+    return {
+        "apiVersion": "vcorg/v1",
+        "organisation": HOSPITAL_ORG,
+        "defaults": {"timezone": "Australia/Sydney"},
+        "units": {
+            "cardiology": {
+                "name": "Cardiology",
+                "roles": {"organisationAdministrators": ["head.cardio@metro-health.example"]},
+                "waitingAreas": {
+                    "heart-clinic": {
+                        "name": "Heart Clinic",
+                        "roles": {"serviceProviders": ["dr.heart@metro-health.example"]},
+                    }
+                },
+                "meetingRooms": {
+                    "heart-huddle": {
+                        "name": "Heart Huddle",
+                        "maxParticipants": 4,
+                        "waitingArea": "heart-clinic",
+                        "roles": {"meetingRoomMembers": ["dr.heart@metro-health.example"]},
+                    }
+                },
+            },
+            "cardiac-surgery": {
+                "name": "Cardiac Surgery",
+                "roles": {"organisationAdministrators": ["head.surgery@metro-health.example"]},
+            },
+        },
+    }
+
+
+@pytest.fixture
+def fresh_stack(tmp_path: Path) -> Iterator[OrgStack]:
+    """A platform and an empty stack of its own, for tests that change the platform's shape."""
+    platform = start_platform(tmp_path / "platform")
+    try:
+        yield OrgStack(platform, tmp_path)
+    finally:
+        platform.stop()
