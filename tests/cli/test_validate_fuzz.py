@@ -19,11 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vcorg.cli import main
+from vcorg.config.rules import catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = (REPO / "examples" / "hospital" / "org.yaml").read_bytes()
 TEXT_LINE = re.compile(r"^[^\n]+:\d+:\d+: (error|warning): [^\n]*$")
 GITHUB_LINE = re.compile(r"^::(error|warning) file=[^,\n]*,line=\d+,col=\d+,title=[^:\n]*::[^\n]*$")
+KNOWN_IDS = set(catalogue())
 FUZZ = settings(
     max_examples=int(os.environ.get("VCORG_FUZZ_EXAMPLES", "150")),
     deadline=None,
@@ -45,6 +47,7 @@ def _run(content: bytes, fmt: str) -> None:
     if fmt == "json":
         document = json.loads(stdout)
         assert document["valid"] is (code == 0)
+        assert {p["id"] for p in document["problems"]} <= KNOWN_IDS
         return
     pattern = TEXT_LINE if fmt == "text" else GITHUB_LINE
     for line in stdout.splitlines():
@@ -75,7 +78,8 @@ _KEYS = st.sampled_from(
 _VALUES = st.one_of(
     st.sampled_from(
         ["", "8", "-1", "no", "null", "[", "{", "[mon, mon]", '"25:00"', "*a", "&a x", "|",
-         "!!binary AAAA", ".inf", "0x1F", "2024-01-01", "'unterminated", "{a: 1, a: 2}"]
+         "!!binary AAAA", "!!bool maybe", "!!map [1]", "!!timestamp x", "!!set {a}", ".inf",
+         "0x1F", "2024-01-01", "'unterminated", "{a: 1, a: 2}"]
     ),
     st.text(max_size=20),
 )  # fmt: skip

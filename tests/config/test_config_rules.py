@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -323,6 +324,16 @@ def test_unit_keys_unique_across_files_naming_both(tmp_path):
         ("duplicate-unit-key", str(tmp_path / "b.yaml"), 4, 3, "units.im")
     ]
     assert f"{tmp_path / 'a.yaml'}:4:3" in result.problems[0].message
+
+
+def test_catalogue_ids_are_stable_kebab_case():
+    from vcorg.config.rules import catalogue
+
+    ids = catalogue()
+    assert set(rule_ids()) <= set(ids)
+    for rule, text in ids.items():
+        assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)*", rule), rule
+        assert text
 
 
 def test_every_rule_id_has_a_failing_example():

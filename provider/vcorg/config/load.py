@@ -32,6 +32,19 @@ from vcorg.config.yamlload import PositionedMap, load_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
+FILE_IDS = {
+    "path-not-found": "Every PATH given exists.",
+    "no-config-files": "A directory holds at least one .yaml or .yml file.",
+    "unreadable-file": "Every file can be read.",
+    "not-utf8": "Files are UTF-8 text.",
+    "empty-file": "A file is not empty.",
+    "not-a-mapping": "A file is a map with apiVersion, organisation and units.",
+    "api-version-mismatch": "All files of a configuration give the same apiVersion.",
+    "organisation-mismatch": "All files of a configuration give the same organisation.",
+    "duplicate-defaults": "`defaults` are given in one file only.",
+    "duplicate-unit-key": "Unit keys are unique across all files.",
+}
+
 _KEY: TypeAdapter[str] = TypeAdapter(Key)
 _INVALID = object()
 _CHILDREN: dict[str, tuple[str, type[BaseModel]]] = {

@@ -49,7 +49,25 @@ def reference_markdown() -> str:
             out += _section(name, defs[name])
     for name in sorted(set(defs) - set(_ORDER)):
         out += _section(name, defs[name])
+    out += _problems()
     return "\n".join(out).rstrip() + "\n"
+
+
+def _problems() -> list[str]:
+    from vcorg.config.rules import catalogue
+
+    lines = [
+        "## Problems and their ids",
+        "",
+        "`vcorg validate` reports every problem at once, one line each, as "
+        "`FILE:LINE:COL: error: PATH: MESSAGE` (or as JSON / GitHub annotations with "
+        "`--format`). Each problem has one of these stable ids:",
+        "",
+        "| id | what is checked |",
+        "|---|---|",
+    ]
+    lines += [f"| `{rule}` | {_cell(text)} |" for rule, text in catalogue().items()]
+    return [*lines, ""]
 
 
 def _anchor(name: str) -> str:

@@ -14,6 +14,21 @@ from vcorg.config import models
 from vcorg.config.positions import SourceMap, format_path
 from vcorg.config.problem import Problem
 
+SCHEMA_IDS = {
+    "unknown-key": 'Only documented keys are allowed (with a "did you mean" suggestion).',
+    "missing-key": "Required keys are present.",
+    "wrong-type": "Values have the documented type; nothing is silently converted.",
+    "not-allowed-value": "Values come from the documented list (e.g. waiting-area `type`).",
+    "too-large": "Numbers are at most the documented maximum (e.g. maxParticipants ≤ 6).",
+    "too-small": "Numbers are at least the documented minimum (e.g. maxParticipants ≥ 2).",
+    "too-short": "Names and labels are not empty.",
+    "too-long": "Texts fit the documented length (names ≤ 100 characters).",
+    "too-many-items": "Lists fit the documented size (at most 20 reporting tags).",
+    "too-few-items": "Lists have the documented minimum size (an opening block has days).",
+    "invalid-format": "Keys, names, emails, times and time zones have the documented form.",
+    "invalid-value": "Any other schema violation.",
+}
+
 _EXPECTED = {
     "string_type": "text",
     "int_type": "a whole number",

@@ -33,6 +33,14 @@ Position = tuple[int, int]
 """1-based (line, column)."""
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+
+YAML_IDS = {
+    "yaml-syntax": "The file is valid YAML (one document, known tags, readable values).",
+    "duplicate-map-key": "A key appears once per map (YAML would silently keep the last).",
+    "complex-key": "Map keys are plain text, not lists or maps.",
+    "yaml-alias-expansion": 'Aliases do not blow the document up ("billion laughs").',
+    "yaml-recursive-alias": "An alias does not refer to itself.",
+}
 _MAX_EXTRA_EXPANSION = 100_000
 
 

@@ -33,5 +33,18 @@ def run_rules(config: OrgConfig, sources: SourceMap) -> list[Problem]:
 
 
 def rule_ids() -> Iterable[str]:
+    """Ids of the semantic rules (checks beyond the schema)."""
     for module in (identity, people, hours, details):
         yield from module.IDS
+
+
+def catalogue() -> dict[str, str]:
+    """Every problem id vcorg's config stage can report, with what it checks."""
+    from vcorg.config.load import FILE_IDS
+    from vcorg.config.schema_errors import SCHEMA_IDS
+    from vcorg.config.yamlload import YAML_IDS
+
+    found: dict[str, str] = {**YAML_IDS, **FILE_IDS, **SCHEMA_IDS}
+    for module in (identity, people, hours, details):
+        found.update(module.IDS)
+    return found

@@ -9,12 +9,14 @@ from vcorg.config.positions import SourceMap
 from vcorg.config.problem import Problem, Severity
 from vcorg.config.rules.base import Parts, area_path, problem, waiting_areas
 
-IDS = (
-    "duplicate-caller-detail-key",
-    "reserved-caller-detail-key",
-    "duplicate-reporting-tag",
-    "suspended-without-message",
-)
+IDS = {
+    "duplicate-caller-detail-key": "Caller-detail keys are unique within their waiting area.",
+    "reserved-caller-detail-key": "`name` and `phone` are always asked; they cannot be added.",
+    "duplicate-reporting-tag": "A reporting tag is listed once per unit or waiting area.",
+    "suspended-without-message": (
+        "Warning: a suspended waiting area should tell callers why (`suspendedMessageForCallers`)."
+    ),
+}
 
 # The platform always asks for these itself.
 RESERVED_CALLER_KEYS = frozenset({"name", "phone"})

@@ -13,13 +13,15 @@ from vcorg.config.positions import SourceMap
 from vcorg.config.problem import Problem
 from vcorg.config.rules.base import area_path, problem, waiting_areas
 
-IDS = (
-    "unknown-timezone",
-    "missing-timezone",
-    "from-not-before-to",
-    "duplicate-day",
-    "overlapping-hours",
-)
+IDS = {
+    "unknown-timezone": "Time zones are IANA names such as `Australia/Sydney`.",
+    "missing-timezone": (
+        "Access hours need a time zone: `accessHours.timezone` or `defaults.timezone`."
+    ),
+    "from-not-before-to": "In an opening block, `from` is earlier than `to`.",
+    "duplicate-day": "A day appears at most once in an opening block.",
+    "overlapping-hours": "Opening blocks do not overlap on the same day.",
+}
 
 
 @cache

@@ -18,15 +18,19 @@ from vcorg.config.rules.base import (
     where,
 )
 
-IDS = (
-    "duplicate-unit-key",
-    "duplicate-waiting-area-key",
-    "duplicate-meeting-room-key",
-    "unknown-waiting-area",
-    "duplicate-unit-name",
-    "duplicate-waiting-area-name",
-    "duplicate-meeting-room-name",
-)
+IDS = {
+    "duplicate-waiting-area-key": (
+        "Waiting-area keys are unique across the organisation (an area keeps its key when "
+        "it moves unit)."
+    ),
+    "duplicate-meeting-room-key": "Meeting-room keys are unique across the organisation.",
+    "unknown-waiting-area": (
+        "A meeting room's `waitingArea` names a waiting area of the same unit."
+    ),
+    "duplicate-unit-name": "Unit names are unique in the organisation.",
+    "duplicate-waiting-area-name": "Waiting-area names are unique within their unit.",
+    "duplicate-meeting-room-name": "Meeting-room names are unique within their unit.",
+}
 
 
 def unique_area_keys(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:

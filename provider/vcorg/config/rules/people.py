@@ -11,7 +11,12 @@ from vcorg.config.positions import SourceMap
 from vcorg.config.problem import Problem
 from vcorg.config.rules.base import Parts, area_path, problem, room_path
 
-IDS = ("duplicate-email", "no-organisation-administrator")
+IDS = {
+    "duplicate-email": "An email is listed once per role list (compared case-insensitively).",
+    "no-organisation-administrator": (
+        "Every unit keeps at least one organisation administrator, so nobody is locked out."
+    ),
+}
 
 
 def _role_lists(config: OrgConfig) -> Iterator[tuple[Parts, BaseModel]]:
