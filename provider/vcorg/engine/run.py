@@ -28,6 +28,7 @@ from pulumi.automation import events as pe
 
 from vcorg.engine.stack import StackError, StackTarget, open_stack
 from vcorg.plan import ResourceStep, steps_from_engine_events
+from vcorg.plan.labels import kind_label
 from vcorg.plan.steps import TYPE_PREFIX, type_name_from_token
 
 EventListener = Callable[[pe.EngineEvent], None]
@@ -43,6 +44,15 @@ class EngineFailure:
     @property
     def resource_name(self) -> str | None:
         return self.urn.rsplit("::", 1)[-1] if self.urn else None
+
+    @property
+    def resource_title(self) -> str | None:
+        """`waiting area intake`, from the URN's type and name."""
+        if not self.urn:
+            return None
+        parts = self.urn.split("::")
+        type_name = type_name_from_token(parts[-2].rsplit("$", 1)[-1]) if len(parts) > 2 else ""
+        return f"{kind_label(type_name)} {parts[-1]}".strip()
 
 
 class EngineRunError(Exception):
@@ -235,6 +245,7 @@ class OrgStack:
         except auto.errors.CommandError as exc:
             failures = collector.failures or [EngineFailure(_engine_message(str(exc)))]
             if any("violates plan" in f.message for f in failures):
+                # Only the engine's plan check failed: the platform moved after the preview.
                 raise PlanViolation(
                     "the update went beyond the saved plan and was stopped: "
                     + "; ".join(_describe(f) for f in failures if "violates plan" in f.message),
@@ -247,8 +258,12 @@ class OrgStack:
 
 
 def _describe(failure: EngineFailure) -> str:
-    name = failure.resource_name
-    return f"{name}: {failure.message}" if name else failure.message
+    title = failure.resource_title
+    return f"{title}: {failure.message}" if title else failure.message
+
+
+# Held to a saved plan, the engine also reports every step a failure prevented.
+_CONSEQUENTIAL = re.compile(r"^expected resource operations for \S+ but none were seen")
 
 
 def _unique(failures: Iterable[EngineFailure]) -> list[EngineFailure]:
@@ -256,8 +271,9 @@ def _unique(failures: Iterable[EngineFailure]) -> list[EngineFailure]:
     for failure in failures:
         seen.setdefault((failure.message, failure.urn), failure)
     # A resource failure makes the engine add a generic "update failed" line; drop it.
-    specific = [f for f in seen.values() if f.urn]
-    return specific or list(seen.values())
+    specific = [f for f in seen.values() if f.urn] or list(seen.values())
+    causes = [f for f in specific if not _CONSEQUENTIAL.match(f.message)]
+    return causes or specific
 
 
 def _engine_message(text: str) -> str:
