@@ -116,7 +116,11 @@ def test_bad_config_points_at_the_line_and_touches_nothing(
     run = vcorg("apply", config, "--yes")
     assert run.returncode == 1, run
     output = run.stdout + run.stderr
-    assert f"{config}:7:7: error: units.housing.roles.organisationAdministrators" in output
+    lines = config.read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "organisationAdministrators" in text)
+    column = lines[line - 1].index("organisationAdministrators") + 1
+    where = f"{config}:{line}:{column}: error: units.housing.roles.organisationAdministrators"
+    assert where in output
     assert "has no organisation administrator" in output
     assert platform.dump()["units"] == []
 

@@ -124,13 +124,18 @@ def run(args: argparse.Namespace) -> int:
             managed = stack.managed_counts()
             _check_rails(plan, args, managed, email, console)
             total = count_changes(steps)
-            confirm(
-                console,
-                f"Apply {total} change{'s' if total != 1 else ''} to organisation "
-                f"{target.organisation!r}?",
-                yes=args.yes,
-                action="apply",
-            )
+            if total:
+                confirm(
+                    console,
+                    f"Apply {total} change{'s' if total != 1 else ''} to organisation "
+                    f"{target.organisation!r}?",
+                    yes=args.yes,
+                    action="apply",
+                )
+            else:
+                # Only drift in what the platform reports (say, accepted invitations):
+                # nothing on the platform changes, the update just records it.
+                say(console, "Nothing on the platform changes; recording its current state.")
             with ApplyProgress(console, total) as progress:
                 outcome = stack.up(refresh=refresh, pulumi_plan=pulumi_plan, listener=progress)
     say(console, summary_line(outcome.steps, outcome.seconds))
