@@ -57,6 +57,7 @@ def build(settings: Settings, db: Database) -> Platform:
         redoc_url=None,
         # No 307 to the slash-less path: every answer is JSON (a 404 problem here).
         redirect_slashes=False,
+        generate_unique_id_function=lambda route: route.name,
     )
     app.state.settings = settings
     app.state.db = db
@@ -85,33 +86,58 @@ def build(settings: Settings, db: Database) -> Platform:
     return Platform(app=app, asgi=asgi, counter=counter)
 
 
+VERSIONED = ("Organisation", "Unit", "WaitingArea", "MeetingRoom", "Grant")
+
+
 def openapi(app: FastAPI) -> dict[str, Any]:
-    """FastAPI's document, with problem+json error responses on every operation."""
+    """FastAPI's document, plus problem+json errors and the ETag header everywhere."""
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(
         title=app.title, version=app.version, summary=app.summary, routes=app.routes
     )
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components = schema.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
     for name in ("Problem", "FieldProblem"):
-        model = getattr(apimodels, name)
-        definition = model.model_json_schema(
+        definition = getattr(apimodels, name).model_json_schema(
             by_alias=True, ref_template="#/components/schemas/{model}"
         )
         definition.pop("$defs", None)
-        components[name] = definition
-    components.pop("HTTPValidationError", None)
-    components.pop("ValidationError", None)
-    problem = {"$ref": "#/components/schemas/Problem"}
+        schemas[name] = definition
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    components["responses"] = {
+        f"Problem{status}": {
+            "description": description,
+            "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status, description in PROBLEM_STATUSES.items()
+    }
+    components["headers"] = {
+        "ETag": {
+            "description": 'The object\'s version, e.g. "3"; send it back in If-Match',
+            "schema": {"type": "string"},
+        },
+        "IdempotencyReplayed": {
+            "description": "`true` when this is the stored answer to an earlier request",
+            "schema": {"type": "string", "enum": ["true"]},
+        },
+    }
+    versioned_refs = {f"#/components/schemas/{name}" for name in VERSIONED}
     for path, operations in schema.get("paths", {}).items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            for status, description in PROBLEM_STATUSES.items():
-                if not path.startswith(API_PREFIX) and status not in ("500", "503", "429"):
-                    continue
-                responses[status] = {
-                    "description": description,
-                    "content": {MEDIA_TYPE: {"schema": problem}},
-                }
+            for response in responses.values():
+                content = response.get("content", {}).get("application/json", {})
+                if content.get("schema", {}).get("$ref") in versioned_refs:
+                    headers = response.setdefault("headers", {})
+                    headers["ETag"] = {"$ref": "#/components/headers/ETag"}
+                    if method == "post":
+                        headers["Idempotency-Replayed"] = {
+                            "$ref": "#/components/headers/IdempotencyReplayed"
+                        }
+            for status in PROBLEM_STATUSES:
+                if path.startswith(API_PREFIX) or status in ("429", "500", "503"):
+                    responses[status] = {"$ref": f"#/components/responses/Problem{status}"}
     app.openapi_schema = schema
     return schema

@@ -173,6 +173,9 @@ def parser() -> argparse.ArgumentParser:
     dump.add_argument("--org", required=True)
 
     sub.add_parser("migrate", parents=[common], help="create or upgrade the database schema")
+
+    openapi = sub.add_parser("openapi", help="print the OpenAPI document (no database needed)")
+    openapi.add_argument("--output", metavar="FILE", help="write it here instead of stdout")
     return top
 
 
@@ -204,6 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "openapi":
+        return _openapi(args.output)
     db = Database(args.db)
     db.migrate()
     if args.command == "serve":
@@ -230,6 +235,21 @@ def _run(args: argparse.Namespace) -> int:
         from vcplatform.dump import dump
 
         print(json.dumps(dump(db, args.org), indent=2, sort_keys=True))
+    return 0
+
+
+def _openapi(output: str | None) -> int:
+    from pathlib import Path
+
+    from vcplatform.app import build
+    from vcplatform.settings import Settings
+
+    document = build(Settings(), Database("sqlite://")).app.openapi()
+    text = json.dumps(document, indent=2, sort_keys=True) + "\n"
+    if output:
+        Path(output).write_text(text)
+    else:
+        sys.stdout.write(text)
     return 0
 
 
