@@ -56,7 +56,9 @@ def load_yaml(path: Path) -> dict[str, Any]:
 class OrgStack:
     """One platform and one stack; configs are written as YAML files under `workdir`."""
 
-    def __init__(self, platform: PlatformServer, workdir: Path) -> None:
+    def __init__(
+        self, platform: PlatformServer, workdir: Path, *, token_in_env: bool = True
+    ) -> None:
         self.platform = platform
         self.workdir = workdir
         self.backend_dir = workdir / "state"
@@ -70,7 +72,7 @@ class OrgStack:
                 backend_url=self.backend_dir.as_uri(),
                 api_url=platform.url,
                 program=self._program,
-                extra_env={"VCORG_TOKEN": platform.token},
+                extra_env={"VCORG_TOKEN": platform.token} if token_in_env else {},
             )
         )
 
