@@ -200,7 +200,19 @@ class PlatformClient:
         page_size: int = 500,
         **filters: str | None,
     ) -> Iterator[JSONObject]:
-        """Every object of a collection, following ``nextCursor`` page by page."""
+        """Every object of a collection, following ``nextCursor`` page by page.
+
+        ``filters`` are snake_case query filters (``unit_id=...``), sent in camelCase.
+        """
+        return self._pages(org, collection, page_size, filters)
+
+    def _pages(
+        self,
+        org: str,
+        collection: Collection,
+        page_size: int,
+        filters: Mapping[str, str | None],
+    ) -> Iterator[JSONObject]:
         params: dict[str, Any] = {_camel(k): v for k, v in filters.items() if v is not None}
         params["limit"] = page_size
         cursor: str | None = None
@@ -213,7 +225,7 @@ class PlatformClient:
                 params=params,
                 action=f"list {collection.label}s of organisation '{org}'",
             )
-            body = response.json()
+            body: JSONObject = response.json()
             yield from body.get("items", [])
             cursor = body.get("nextCursor")
             if not cursor:
@@ -222,7 +234,7 @@ class PlatformClient:
     def list_objects(
         self, org: str, collection: Collection, **filters: str | None
     ) -> list[JSONObject]:
-        return list(self.iter_objects(org, collection, **filters))
+        return list(self._pages(org, collection, 500, filters))
 
     def get_object(
         self, org: str, collection: Collection, object_id: str, *, subject: str | None = None
@@ -299,12 +311,16 @@ class PlatformClient:
     # -- named operations ------------------------------------------------------------
 
     def me(self) -> JSONObject:
-        return self.request("GET", "/me", action="identify the API token's account").json()
+        me: JSONObject = self.request(
+            "GET", "/me", action="identify the API token's account"
+        ).json()
+        return me
 
     def organisation(self, org: str) -> JSONObject:
-        return self.request(
+        found: JSONObject = self.request(
             "GET", f"/orgs/{org}", action="read", subject=f"organisation '{org}'"
         ).json()
+        return found
 
     def list_units(self, org: str) -> list[JSONObject]:
         return self.list_objects(org, Collection.UNITS)
@@ -365,7 +381,8 @@ class PlatformClient:
             action="re-send",
             subject=f"the invitation of {email}" if email else f"invitation {grant_id}",
         )
-        return response.json()
+        grant: JSONObject = response.json()
+        return grant
 
     def delete_grant(self, org: str, grant_id: str, *, email: str | None = None) -> None:
         self.request(

@@ -37,7 +37,7 @@ class RetryPolicy:
 
     def backoff(self, retry_number: int) -> float:
         """Full jitter: uniform in [0, min(max_delay, base * 2**n)]."""
-        ceiling = min(self.max_delay, self.base_delay * (2**retry_number))
+        ceiling = min(self.max_delay, self.base_delay * 2.0**retry_number)
         return self.rng() * ceiling
 
     @staticmethod

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, cast
 
 import pulumi
 from pulumi.dynamic import Resource, ResourceProvider
@@ -44,4 +45,5 @@ def _detached(urn: pulumi.Output[str]) -> pulumi.Output[str]:
     included: a cycle. A URN is known before the resource is created, so dropping the
     dependency loses no ordering.
     """
-    return pulumi.Output(set(), urn.future(), urn.is_known())
+    value = cast("Awaitable[str]", urn.future())
+    return pulumi.Output(set(), value, urn.is_known())

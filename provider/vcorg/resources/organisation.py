@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pulumi
+from pydantic import BaseModel
 
 from .meeting_room import MeetingRoom
 from .role_members import RoleMembers
@@ -15,8 +16,6 @@ from .unit import OrganisationalUnit
 from .waiting_area import WaitingArea
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from vcorg.config.models import OrgConfig
 
 COMPONENT_TYPE = "vcorg:index:Organisation"
@@ -178,7 +177,7 @@ class Organisation(pulumi.ComponentResource):
             )
 
 
-def _dump(model: Any) -> dict[str, Any]:
+def _dump(model: BaseModel) -> dict[str, Any]:
     """The camelCase JSON form the API uses, from a config model."""
     return model.model_dump(mode="json", by_alias=True)
 

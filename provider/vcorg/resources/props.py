@@ -46,7 +46,7 @@ def normalise(value: Any) -> Any:
 
 
 def same(a: Any, b: Any) -> bool:
-    return normalise(a) == normalise(b)
+    return bool(normalise(a) == normalise(b))
 
 
 def changed_fields(
