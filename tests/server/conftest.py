@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.support.platform import PlatformServer
+from tests.support.platform import PlatformServer, fresh_postgres_database
 
 
 @pytest.fixture
@@ -20,4 +20,14 @@ def vcplatform_server(tmp_path: Path) -> Iterator[PlatformServer]:
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlatformServer]:
     """One server for a whole test module; tests must use unique names."""
     with PlatformServer(tmp_path_factory.mktemp("platform")) as server:
+        yield server
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def storage_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PlatformServer]:
+    """A fresh server on each storage backend (PostgreSQL: a new database per test)."""
+    db_url = fresh_postgres_database() if request.param == "postgres" else None
+    with PlatformServer(tmp_path / "platform", db_url=db_url) as server:
         yield server

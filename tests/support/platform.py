@@ -11,12 +11,15 @@ Extra ``serve`` options (faults, rate limits) go in ``serve_args``. The server b
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Sequence
@@ -219,3 +222,46 @@ def _env() -> dict[str, str]:
 def unique_name(prefix: str) -> str:
     """A name no other test on a shared server uses."""
     return f"{prefix} {uuid.uuid4().hex[:8]}"
+
+
+_POSTGRES: dict[str, str] = {}
+
+
+def postgres_url() -> str:
+    """A PostgreSQL server for the storage tests: ``$VCPLATFORM_TEST_POSTGRES_URL``, else one
+    started (once per test process) with ``scripts/postgres``. Never skips: a missing
+    PostgreSQL is an error.
+    """
+    configured = os.environ.get("VCPLATFORM_TEST_POSTGRES_URL")
+    if configured:
+        return configured
+    if "url" not in _POSTGRES:
+        script = Path(__file__).resolve().parents[2] / "scripts" / "postgres"
+        # Directly under /tmp: the postgres user must be able to reach the directory.
+        directory = tempfile.mkdtemp(prefix="vcplatform-pg-", dir="/tmp")
+        result = subprocess.run(
+            [str(script), "start", directory], capture_output=True, text=True, timeout=600
+        )
+        if result.returncode != 0:
+            raise PlatformError(f"scripts/postgres start failed: {result.stderr}")
+        _POSTGRES["url"] = result.stdout.strip().splitlines()[-1]
+        atexit.register(_stop_postgres, str(script), directory)
+    return _POSTGRES["url"]
+
+
+def _stop_postgres(script: str, directory: str) -> None:
+    subprocess.run([script, "stop", directory], capture_output=True, timeout=120)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def fresh_postgres_database(prefix: str = "vcplatform_test") -> str:
+    """Create an empty database on :func:`postgres_url`'s server and return its URL."""
+    import psycopg
+    from psycopg import sql
+
+    base = postgres_url()
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    head, _, _ = base.rpartition("/")
+    return f"{head}/{name}"
