@@ -122,7 +122,15 @@ def _hours(rng: random.Random) -> dict[str, Any]:
 
 def dump(data: Any) -> str:
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+    # Short lists (days, emails) in flow style, as people write them.
+    return yaml.dump(
+        data,
+        Dumper=dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=None,
+    )
 
 
 def write(data: dict[str, Any], out: Path, *, split: bool = False) -> list[Path]:
