@@ -44,14 +44,19 @@ def run(args: argparse.Namespace) -> int:
 def _summary(result: Any) -> str:
     errors = sum(1 for p in result.problems if p.severity == "error")
     warnings = len(result.problems) - errors
-    noun = "file" if len(result.files) == 1 else "files"
+    files = _count(len(result.files), "file")
     if result.config is None:
-        return f"{errors} error(s), {warnings} warning(s) in {len(result.files)} {noun}"
+        return f"{_count(errors, 'error')}, {_count(warnings, 'warning')} in {files}"
     units = result.config.units.values()
     areas = sum(len(u.waiting_areas) for u in units)
     rooms = sum(len(u.meeting_rooms) for u in units)
-    warned = f" ({warnings} warning(s))" if warnings else ""
+    warned = f" with {_count(warnings, 'warning')}" if warnings else ""
     return (
-        f"valid{warned}: organisation {result.config.organisation!r}, {len(units)} units, "
-        f"{areas} waiting areas, {rooms} meeting rooms in {len(result.files)} {noun}"
+        f"valid{warned}: organisation {result.config.organisation!r}, "
+        f"{_count(len(units), 'unit')}, {_count(areas, 'waiting area')}, "
+        f"{_count(rooms, 'meeting room')} in {files}"
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
