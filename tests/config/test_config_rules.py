@@ -342,3 +342,17 @@ def test_every_rule_id_has_a_failing_example():
     assert set(rule_ids()) <= pinned
     for rule in rule_ids():
         assert rule == rule.lower() and " " not in rule and "_" not in rule
+
+
+def test_a_duplicate_unit_is_still_checked_in_its_own_file(tmp_path):
+    from vcorg.config import check_config
+
+    head = "apiVersion: vcorg/v1\norganisation: metro-health\n"
+    unit = "units:\n  im:\n    name: A\n    roles: {organisationAdministrators: [a@m.example]}\n"
+    (tmp_path / "a.yaml").write_text(head + unit, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(head + unit + "    nmae: B\n", encoding="utf-8")
+    result = check_config([tmp_path])
+    assert [(p.id, p.file, p.line, p.column) for p in result.problems] == [
+        ("duplicate-unit-key", str(tmp_path / "b.yaml"), 4, 3),
+        ("unknown-key", str(tmp_path / "b.yaml"), 7, 5),
+    ]

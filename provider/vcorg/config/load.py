@@ -278,7 +278,8 @@ class _Merger:
         if self._validate(_KEY, key, ("units", key, "[key]"), index) is _INVALID:
             return
         here = self.sources.locate_in(index, ("units", key), at_key=True)
-        if key in self.unit_at:
+        duplicate = key in self.unit_at
+        if duplicate:
             f, line, column = self.unit_at[key]
             self._problem(
                 "duplicate-unit-key",
@@ -287,9 +288,9 @@ class _Merger:
                 f"unit key {key!r} is also defined in {f}:{line}:{column}; "
                 "unit keys must be unique across all files",
             )
-            return
-        self.unit_at[key] = here
-        self.sources.claim_unit(key, index)
+        else:
+            self.unit_at[key] = here
+            self.sources.claim_unit(key, index)
         prefix = ("units", key)
         if not isinstance(raw_unit, dict):
             self._validate(Unit, raw_unit, prefix, index)
@@ -302,7 +303,8 @@ class _Merger:
             attr: self._children(index, (*prefix, alias), raw_unit.get(alias), model)
             for alias, (attr, model) in _CHILDREN.items()
         }
-        if isinstance(unit, Unit):
+        # A duplicate is still checked against the schema, but only the first one counts.
+        if isinstance(unit, Unit) and not duplicate:
             self.units[key] = unit.model_copy(update=children)
 
     def _children(
