@@ -286,3 +286,18 @@ def test_models_are_frozen_and_use_camel_case_aliases(tmp_path):
 def test_own_key_twice_is_a_duplicate_even_after_a_merge():
     _, problems = load_yaml("base: &b {x: 1}\nm:\n  <<: *b\n  x: 2\n  x: 3\n", "f.yaml")
     assert [(p.id, p.line, p.column) for p in problems] == [("duplicate-map-key", 5, 3)]
+
+
+def test_garbage_collector_state_is_restored(tmp_path):
+    import gc
+
+    path = _write(tmp_path, HEAD + UNIT)
+    assert gc.isenabled()
+    check_config([path])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        check_config([path])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
