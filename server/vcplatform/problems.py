@@ -75,7 +75,7 @@ def _validation(exc: RequestValidationError) -> ApiError:
         if error.get("type") == "model_attributes_type" or (
             error.get("type") == "missing" and tuple(loc) == ("body",)
         ):
-            errors.append(FieldError("body", "must be a JSON object"))
+            errors.append(FieldError("body", "must be a JSON object sent as application/json"))
             continue
         message = str(error.get("msg", "is not valid"))
         if error.get("type") == "extra_forbidden":
