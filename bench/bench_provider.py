@@ -8,16 +8,22 @@ times a first apply, a no-op preview and a refresh against a fresh `vcplatform s
 on loopback, and counts the API requests the platform served (its /metrics). Ratios are
 against a baseline measured in the same run: the no-op preview of an empty stack, i.e.
 the engine's fixed cost.
+
+Each step runs in a fresh Python process, as `vcorg plan` and `vcorg apply` would, so the
+times include interpreter start-up and imports. (One process also cannot register more
+than about 985 dynamic resources: pulumi 3.272's `serialize_provider` wraps pickle's
+`_batch_setitems` once more on every call and never unwraps it.)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 # The platform helper lives with the tests; the bench runs from a source checkout.
 sys.path.insert(0, str(ROOT))
 
-from pulumi import automation as auto  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 from tests.support.platform import PlatformServer  # noqa: E402
@@ -46,41 +51,67 @@ class Row:
     requests: int
 
 
+STEPS = ("up", "preview", "refresh")
+
+
+def child(step: str, backend: str, api_url: str, config: str) -> int:
+    """Run one engine step on the stack; print the change summary as JSON."""
+    import vcorg
+
+    def program() -> None:
+        if config:
+            vcorg.Organisation("org", config_path=Path(config))
+
+    stack = open_stack(
+        StackTarget(
+            "bench",
+            backend_url=backend,
+            api_url=api_url,
+            program=program,
+            extra_env={"VCORG_TOKEN": os.environ["VCORG_TOKEN"]},
+        )
+    )
+    if step == "up":
+        summary = stack.up(on_output=_quiet).summary.resource_changes
+    elif step == "preview":
+        summary = stack.preview(on_output=_quiet).change_summary
+    else:
+        summary = stack.refresh(on_output=_quiet).summary.resource_changes
+    custom = [
+        r
+        for r in stack.export_stack().deployment.get("resources", [])
+        if r.get("custom") and "dynamic/vcorg:" in r["type"]
+    ]
+    print(json.dumps({"summary": summary or {}, "resources": len(custom)}))
+    return 0
+
+
 class Bench:
-    """One platform and one stack for one organisation."""
+    """One platform and one stack for one organisation; each step in its own process."""
 
     def __init__(self, workdir: Path, org: str, config: Path | None) -> None:
         self.platform = PlatformServer(workdir / "platform", org=org).start()
-        backend = workdir / "state"
-        backend.mkdir(parents=True)
+        self.backend = workdir / "state"
+        self.backend.mkdir(parents=True)
+        self.config = config
 
-        def program() -> None:
-            if config is not None:
-                import vcorg
-
-                vcorg.Organisation("org", config_path=config)
-
-        self.stack = open_stack(
-            StackTarget(
-                "bench",
-                backend_url=backend.as_uri(),
-                api_url=self.platform.url,
-                program=program,
-                extra_env={"VCORG_TOKEN": self.platform.token},
-            )
-        )
-
-    def measure(self, step: Callable[[], Any]) -> tuple[float, int]:
+    def step(self, step: str) -> tuple[float, int, dict[str, Any]]:
+        """(wall seconds, API requests, child's report) of one engine step."""
         before = self.platform.request_count()
         start = time.perf_counter()
-        step()
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", step, self.backend.as_uri(),
+             self.platform.url, str(self.config or "")],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "VCORG_TOKEN": self.platform.token},
+        )  # fmt: skip
         seconds = time.perf_counter() - start
-        return seconds, self.platform.request_count() - before
-
-    def resources(self) -> int:
-        # Custom resources only: the stack and the component cost no API calls.
-        state = self.stack.export_stack().deployment.get("resources", [])
-        return sum(1 for r in state if r.get("custom") and "dynamic/vcorg:" in r["type"])
+        if proc.returncode != 0:
+            tail = "\n".join(proc.stderr.strip().splitlines()[-30:])
+            raise SystemExit(f"bench: `{step}` failed:\n{tail}")
+        report = json.loads(proc.stdout.strip().splitlines()[-1])
+        return seconds, self.platform.request_count() - before, report
 
     def close(self) -> None:
         self.platform.stop()
@@ -90,34 +121,33 @@ def _quiet(_line: str) -> None:
     pass
 
 
+def _changes(report: dict[str, Any]) -> dict[str, int]:
+    return {op: n for op, n in report["summary"].items() if op != "same" and n}
+
+
 def run_org(workdir: Path, scenario: str, org: str, config: Path, rows: list[Row]) -> None:
     bench = Bench(workdir, org, config)
     try:
-        stack = bench.stack
-        secs, reqs = bench.measure(lambda: stack.up(on_output=_quiet))
-        count = bench.resources()
+        secs, reqs, report = bench.step("up")
+        count = report["resources"]
         rows.append(Row(scenario, "first apply", count, secs, reqs))
-        secs, reqs = bench.measure(
-            lambda: _expect_no_changes(stack.preview(on_output=_quiet), scenario)
-        )
+        secs, reqs, report = bench.step("preview")
+        if _changes(report):
+            raise SystemExit(f"bench: the no-op preview of {scenario} planned {_changes(report)}")
         rows.append(Row(scenario, "no-op preview", count, secs, reqs))
-        secs, reqs = bench.measure(lambda: stack.refresh(on_output=_quiet))
+        secs, reqs, report = bench.step("refresh")
+        if _changes(report):
+            raise SystemExit(f"bench: refreshing {scenario} found drift: {_changes(report)}")
         rows.append(Row(scenario, "refresh", count, secs, reqs))
     finally:
         bench.close()
 
 
-def _expect_no_changes(result: auto.PreviewResult, scenario: str) -> None:
-    changes = {op: n for op, n in result.change_summary.items() if op != "same" and n}
-    if changes:
-        raise SystemExit(f"bench: the no-op preview of {scenario} planned changes: {changes}")
-
-
 def baseline(workdir: Path) -> Row:
     bench = Bench(workdir, "empty", None)
     try:
-        bench.stack.up(on_output=_quiet)
-        secs, reqs = bench.measure(lambda: bench.stack.preview(on_output=_quiet))
+        bench.step("up")
+        secs, reqs, _ = bench.step("preview")
         return Row("empty stack", "no-op preview (baseline)", 0, secs, reqs)
     finally:
         bench.close()
@@ -154,6 +184,9 @@ def render(rows: list[Row], base: Row) -> Table:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        return child(*argv[1:5])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--units", type=int, default=17, help="units in the generated org (17 ≈ 500 resources)"
