@@ -175,3 +175,31 @@ def test_role_must_fit_the_scope(providers: Providers) -> None:
     bag = providers.role("unit", "rm-f", "unit_x", "service-provider", ["not-an-email"])
     _, failures = providers.members.check("rm-f.service-provider", bag)
     assert sorted(f for f, _ in failures) == ["emails[0]", "role"]
+
+
+def test_new_scope_id_moves_the_grants(providers: Providers, unit_id: str) -> None:
+    # What happens when a meeting room is replaced: same RoleMembers, new scopeId.
+    p = providers
+    old_room, _ = p.rooms.create("rm-old", p.room("rm-old", "Old Room", "rm-g", unit_id))
+    new_room, _ = p.rooms.create("rm-new", p.room("rm-new", "New Room", "rm-g", unit_id))
+    name = "rm-room.meeting-room-administrator"
+    role = "meeting-room-administrator"
+    before = p.role("meeting-room", "rm-room", old_room, role, ["ann@example.org"], "rm-g")
+    id_, state = p.members.create(name, before)
+    after = {**before, "scopeId": new_room}
+    outcome = p.members.diff(name, id_, state, after)
+    assert (outcome.changes, outcome.replaces) == (True, [])
+    state = p.members.update(name, id_, state, after)
+    assert set(live_grants(p.platform, new_room, role)) == {"ann@example.org"}
+    assert live_grants(p.platform, old_room, role) == {}
+    assert state["members"]["ann@example.org"]["state"] == "pending"
+
+
+def test_moving_to_another_organisation_replaces(providers: Providers, unit_id: str) -> None:
+    p = providers
+    bag = p.role("unit", "rm-h", unit_id, "organisation-reporter", [], "rm-h")
+    id_, state = p.members.create("rm-h.organisation-reporter", bag)
+    outcome = p.members.diff(
+        "rm-h.organisation-reporter", id_, state, {**bag, "organisation": "other"}
+    )
+    assert outcome.replaces == ["organisation"]
