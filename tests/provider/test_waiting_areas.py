@@ -168,3 +168,26 @@ def test_delete_with_grants_on_it(providers: Providers) -> None:
     p.areas.delete("clinic-g", id_, state)
     with pytest.raises(AssertionError):
         area_in(p.platform.dump(), id_)
+
+
+def test_adopting_an_existing_area_keeps_its_link(providers: Providers) -> None:
+    p = providers
+    unit_id = make_unit(p, "wa-adopt")
+    with p.platform.client() as api:
+        existing = api.post(
+            "/waiting-areas",
+            json={
+                "unitId": unit_id,
+                "name": "Clinic Z",
+                "accessHours": {"timezone": "UTC", "open": []},
+            },
+        ).json()
+    inputs = p.area("clinic-z", "Clinic Z", "wa-adopt", unit_id, informationForCallers="Hi")
+    with pytest.raises(RpcFailed, match="adoptExisting"):
+        p.areas.create("clinic-z", inputs)
+    id_, state = p.areas.create("clinic-z", {**inputs, "adopt": True})
+    assert id_ == existing["id"]
+    assert state["link"] == existing["link"]
+    _, live = area_in(p.platform.dump(), id_)
+    assert live["informationForCallers"] == "Hi"
+    assert live["accessHours"]["timezone"] == "Australia/Sydney"
