@@ -32,9 +32,20 @@ def reference_markdown() -> str:
         "",
         f"<!-- Generated from {SCHEMA_FILE} by scripts/gen-config-docs; do not edit. -->",
         "",
-        "A configuration is one YAML file or a directory of them (files merged by `units`; "
-        "each file repeats `apiVersion` and `organisation`). Keys of maps are stable "
-        "identities (lowercase slugs); names are display text. Unknown keys are errors. "
+        "- A configuration is one YAML file or a directory of them (`*.yaml`, `*.yml`, "
+        "searched recursively, hidden paths skipped). The files' `units` are merged; each "
+        "file repeats `apiVersion` and `organisation`, and `defaults` may be given in one "
+        "file only.",
+        "- Keys of units, waiting areas and meeting rooms are stable identities: lowercase "
+        "slugs, unique across the whole organisation, that must never change. Names are "
+        "display text and may change freely.",
+        "- Unknown keys are errors, and so is a key given twice in one map.",
+        "- Plain values follow YAML 1.2: `no`, `on` and `17:30` stay text (YAML 1.1 would "
+        "read `false`, `true` and the number 1050). Anchors, aliases and `<<` merge keys "
+        "work.",
+        "- Run `vcorg validate PATH...` to check a configuration; "
+        "`scripts/gen-config-docs` regenerates the schema and this page from the models.",
+        "",
         "Add this first line to get completion and hover help in editors using "
         "yaml-language-server:",
         "",
