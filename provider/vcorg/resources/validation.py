@@ -195,5 +195,6 @@ def check_emails(checker: Checker, path: str = "emails") -> None:
         checker.fail(path, "must be a list of email addresses")
         return
     for i, email in enumerate(value):
-        if not isinstance(email, str) or not EMAIL_RE.match(email) or len(email) > 254:
+        # Surrounding spaces are trimmed by normalisation, so they are no error.
+        if not isinstance(email, str) or not EMAIL_RE.match(email.strip()) or len(email) > 254:
             checker.fail(f"{path}[{i}]", f"{email!r} is not an email address")
