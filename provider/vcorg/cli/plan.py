@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         if outcome.pulumi_plan is None:  # pragma: no cover - preview(save_plan=True) sets it
             raise CommandFailed("the engine did not produce an update plan to save")
-        SavedPlan(
+        saved = SavedPlan(
             organisation=target.organisation,
             stack=target.stack_name,
             api_url=target.api_url,
@@ -111,7 +111,14 @@ def run(args: argparse.Namespace) -> int:
             pulumi_plan=outcome.pulumi_plan,
             rendered=plan.to_dict(),
             text=plan.to_text(),
-        ).write(args.out)
+        )
+        try:
+            saved.write(args.out)
+        except OSError as exc:
+            raise CommandFailed(
+                f"cannot write the plan to {args.out}: {exc.strerror or exc}",
+                "choose a writable file for --out",
+            ) from None
         say(
             console,
             f"Saved the plan to {args.out}. Apply exactly this plan with: "
