@@ -95,6 +95,8 @@ def _describe(detail: Any, model: type[BaseModel] | None, loc: tuple[Any, ...]) 
         return "wrong-type", f"expected {_EXPECTED[kind]}, got {_kind_of(value)} {_show(value)}"
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        if len(choices) == 1:
+            return "not-allowed-value", f"{_show(value)} is not supported; use {choices[0]!r}"
         return "not-allowed-value", (
             f"{_show(value)} is not one of {', '.join(choices)}{_did_you_mean(str(value), choices)}"
         )
