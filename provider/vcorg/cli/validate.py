@@ -21,7 +21,9 @@ def register(subparsers: Any) -> None:
             "Exit 0 when valid, 1 when any error is found, 64 on a usage error."
         ),
     )
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or directory")
+    parser.add_argument(
+        "paths", nargs="+", type=Path, metavar="CONFIG", help="YAML file or directory of them"
+    )
     parser.add_argument(
         "--format",
         choices=FORMATS,
