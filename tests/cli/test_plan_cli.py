@@ -133,6 +133,16 @@ def test_unreachable_platform_is_an_error_with_a_hint(vcorg: Vcorg, tmp_path: Pa
     assert "hint:" in run.stderr
 
 
+def test_bad_token_is_an_error_that_never_echoes_it(vcorg: Vcorg, tmp_path: Path) -> None:
+    config = write_config(tmp_path / "org.yaml", {"housing": unit("Housing", [LEAD])})
+    secret = "not-a-real-token-7f3c9e"
+    run = vcorg("plan", config, env={"VCORG_TOKEN": secret})
+    assert run.returncode == 1, run
+    assert "401" in run.stderr
+    assert "hint: check that VCORG_TOKEN" in run.stderr
+    assert secret not in run.stdout + run.stderr
+
+
 def test_destroy_removes_everything_it_manages(
     vcorg: Vcorg, platform: PlatformServer, tmp_path: Path
 ) -> None:

@@ -172,7 +172,10 @@ def platform_errors() -> Iterator[None]:
     try:
         yield
     except Unauthorized as exc:
-        raise CommandFailed(str(exc), f"check that {TOKEN_ENV} holds a valid token") from None
+        # The client's own advice names Pulumi stack config; on the CLI only the env applies.
+        raise CommandFailed(
+            str(exc).splitlines()[0], f"check that {TOKEN_ENV} holds a valid, unrevoked token"
+        ) from None
     except TransportError as exc:
         raise CommandFailed(
             str(exc), f"check --api-url / {API_URL_ENV} and that the platform is up"
