@@ -158,3 +158,70 @@ def test_models_and_schema_agree_on_mutations(path, action, value, new_key):
     else:
         parent[last] = {new_key: value}
     assert _schema_accepts(doc) == _models_accept(doc), json.dumps(doc)[:2000]
+
+
+_UNIT = ("units", "internal-medicine")
+_ROOM = (*_UNIT, "meetingRooms", "case-review")
+_AREA = (*_UNIT, "waitingAreas", "general-clinic")
+_BLOCK = (*_AREA, "accessHours", "open", 0)
+
+# (path, new value or _DELETE, expected verdict): the limits an editor must enforce exactly
+# as `vcorg validate` does.
+_DELETE = object()
+CORPUS = [
+    ((*_ROOM, "maxParticipants"), 2, True),
+    ((*_ROOM, "maxParticipants"), 6, True),
+    ((*_ROOM, "maxParticipants"), 1, False),
+    ((*_ROOM, "maxParticipants"), 7, False),
+    ((*_ROOM, "maxParticipants"), "6", False),
+    ((*_ROOM, "maxParticipants"), True, False),
+    ((*_ROOM, "waitingArea"), None, True),
+    ((*_ROOM, "waitingArea"), "Not A Key", False),
+    ((*_UNIT, "name"), "x" * 100, True),
+    ((*_UNIT, "name"), "x" * 101, False),
+    ((*_UNIT, "name"), "", False),
+    ((*_UNIT, "name"), " Medicine", False),
+    ((*_UNIT, "name"), "Medicine ", False),
+    ((*_UNIT, "name"), _DELETE, False),
+    ((*_UNIT, "reportingTags"), [f"t{i}" for i in range(20)], True),
+    ((*_UNIT, "reportingTags"), [f"t{i}" for i in range(21)], False),
+    ((*_UNIT, "roles", "organisationAdministrators"), ["not-an-email"], False),
+    ((*_UNIT, "roles", "organisationAdministrators"), [], True),  # a semantic rule, not schema
+    ((*_UNIT, "nmae"), "x", False),
+    ((*_AREA, "type"), "consult-now", True),
+    ((*_AREA, "type"), "walk-in", False),
+    ((*_AREA, "accessHours"), None, True),
+    ((*_AREA, "accessHours", "timezone"), "Not a zone!", False),
+    ((*_BLOCK, "from"), "24:00", True),  # from < to is a semantic rule
+    ((*_BLOCK, "from"), "25:00", False),
+    ((*_BLOCK, "from"), "8:00", False),
+    ((*_BLOCK, "days"), [], False),
+    ((*_BLOCK, "days"), ["monday"], False),
+    ((*_AREA, "callerDetails", 0, "type"), "datetime", False),
+    ((*_AREA, "callerDetails", 0, "label"), _DELETE, False),
+    (("defaults", "adoptExisting"), True, True),
+    (("defaults", "adoptExisting"), "yes", False),
+    (("apiVersion",), "vcorg/v2", False),
+    (("organisation",), "Metro Health", False),
+    (("units",), [], False),
+    (("units", "Bad_Key"), {"name": "X"}, False),
+]
+
+
+def _hospital() -> dict[str, Any]:
+    path = REPO / "examples" / "hospital" / "org.yaml"
+    data, _ = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    return _plain(data)
+
+
+@pytest.mark.parametrize(("path", "value", "expected"), CORPUS)
+def test_models_and_schema_agree_on_the_corpus(path, value, expected):
+    doc = _hospital()
+    parent = doc
+    for part in path[:-1]:
+        parent = parent[part]
+    if value is _DELETE:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    assert (_schema_accepts(doc), _models_accept(doc)) == (expected, expected)
