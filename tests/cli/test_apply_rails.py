@@ -39,9 +39,10 @@ def test_deletion_cap_refuses_and_force_overrides(
     assert len(_area_names(platform)) == 12  # nothing deleted
 
     # `plan` warns a reviewer that apply will refuse.
-    warned = vcorg("plan", config, "--detailed-exitcode")
+    warned = vcorg("plan", config, "--detailed-exitcode", "--format", "markdown")
     assert warned.returncode == 2, warned
-    assert "apply will refuse this plan" in warned.stderr
+    assert "apply will refuse this plan: the plan deletes 4 of 12" in warned.stderr
+    assert "**`vcorg apply` will refuse this plan:** the plan deletes 4 of 12" in warned.stdout
     forced = vcorg("apply", config, "--yes", "--force")
     assert forced.returncode == 0, forced
     assert "--force given; applying although" in forced.stderr

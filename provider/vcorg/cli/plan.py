@@ -62,7 +62,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from vcorg.engine.saved_plan import SavedPlan, config_digest, platform_fingerprint
-    from vcorg.plan import UnsafePlan, build_plan
+    from vcorg.plan import MARKDOWN_LIMIT, build_plan
+    from vcorg.plan.render_markdown import md_escape
 
     console = stderr_console()
     target = resolve_target(args)
@@ -84,18 +85,22 @@ def run(args: argparse.Namespace) -> int:
             managed = stack.managed_counts()
     plan = build_plan(outcome.steps, token_email=email)
 
+    refusal = _refusal(plan, managed, email)
     if args.plan_format == "json":
         sys.stdout.write(plan.to_json())
     elif args.plan_format == "markdown":
-        sys.stdout.write(plan.to_markdown())
+        # Reviewers read the PR comment, not the job log: say there that apply will refuse.
+        footer = (
+            f"\n> **`vcorg apply` will refuse this plan:** {md_escape(refusal)}\n"
+            if refusal
+            else ""
+        )
+        sys.stdout.write(plan.to_markdown(limit=MARKDOWN_LIMIT - len(footer)) + footer)
     else:
         show_plan(plan)
     sys.stdout.flush()
-
-    try:
-        plan.raise_if_unsafe(managed_counts=managed, token_email=email)
-    except UnsafePlan as exc:
-        say(console, f"vcorg: warning: apply will refuse this plan: {exc}")
+    if refusal:
+        say(console, f"vcorg: warning: apply will refuse this plan: {refusal}")
 
     if args.out is not None:
         if outcome.pulumi_plan is None:  # pragma: no cover - preview(save_plan=True) sets it
@@ -128,3 +133,14 @@ def run(args: argparse.Namespace) -> int:
     if args.detailed_exitcode and plan.has_changes:
         return ExitCode.CHANGES
     return ExitCode.OK
+
+
+def _refusal(plan: Any, managed: dict[str, int], email: str) -> str:
+    """Why `apply` (with default options) would refuse this plan, or ''."""
+    from vcorg.plan import UnsafePlan
+
+    try:
+        plan.raise_if_unsafe(managed_counts=managed, token_email=email)
+    except UnsafePlan as exc:
+        return str(exc).removeprefix("refusing to apply: ")
+    return ""
