@@ -54,10 +54,16 @@ def is_sqlite(engine: Engine) -> bool:
 def make_engine(db: str) -> Engine:
     url = normalise_url(db)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        # Room for every request thread (anyio's pool has 40) to hold a connection.
+        engine = create_engine(
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+            pool_size=20,
+            max_overflow=40,
+        )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=40)
 
 
 def _configure_sqlite(engine: Engine) -> None:
