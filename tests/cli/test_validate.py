@@ -134,3 +134,14 @@ def test_installed_entry_points(bad):
         assert done.returncode == 1, done.stderr
         assert "Traceback" not in done.stderr
         assert len(done.stdout.splitlines()) == 2
+
+
+def test_a_broken_subcommand_module_is_one_line_not_a_traceback(capsys, monkeypatch):
+    import vcorg.cli
+
+    monkeypatch.setattr(vcorg.cli, "COMMANDS", ("validate", "no_such_command_module"))
+    monkeypatch.delenv("VCORG_DEBUG", raising=False)
+    assert main(["validate", str(EXAMPLES / "hospital")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("vcorg: error: unexpected ModuleNotFoundError")
+    assert "Traceback" not in err

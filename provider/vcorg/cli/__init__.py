@@ -16,7 +16,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from vcorg.cli.errors import ArgumentParser, ExitCode, UsageError, fail, guard
+from vcorg.cli.errors import ArgumentParser, ExitCode, UsageError, fail, guard, unexpected
 
 COMMANDS: tuple[str, ...] = ("validate", "plan", "apply", "destroy")
 
@@ -42,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.USAGE
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else ExitCode.USAGE
+    except Exception as exc:  # e.g. a subcommand module that fails to import
+        return unexpected(exc)
     return guard(args.run, args)
 
 

@@ -85,12 +85,18 @@ def guard(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
         _silence_stdout()
         return ExitCode.ERROR
     except Exception as exc:
-        if os.environ.get("VCORG_DEBUG") == "1":
-            traceback.print_exc()
-        detail = str(exc).splitlines()[0] if str(exc) else ""
-        hint = "" if os.environ.get("VCORG_DEBUG") == "1" else " (set VCORG_DEBUG=1 for details)"
-        fail(f"unexpected {type(exc).__name__}{': ' + detail if detail else ''}{hint}")
-        return ExitCode.ERROR
+        return unexpected(exc)
+
+
+def unexpected(exc: BaseException) -> int:
+    """Report a bug as one line (a traceback only with ``VCORG_DEBUG=1``); exit 1."""
+    debug = os.environ.get("VCORG_DEBUG") == "1"
+    if debug:
+        traceback.print_exception(exc)
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    hint = "" if debug else " (set VCORG_DEBUG=1 for details)"
+    fail(f"unexpected {type(exc).__name__}{': ' + detail if detail else ''}{hint}")
+    return ExitCode.ERROR
 
 
 def _silence_stdout() -> None:
