@@ -33,13 +33,16 @@ FUZZ = settings(
 )
 
 
-def _run(content: bytes, fmt: str) -> None:
+def _run(content: bytes | dict[str, bytes], fmt: str) -> int:
+    files = content if isinstance(content, dict) else {"org.yaml": content}
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "org.yaml"
-        path.write_bytes(content)
+        for name, body in files.items():
+            (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / name).write_bytes(body)
+        target = tmp if len(files) > 1 else str(Path(tmp) / "org.yaml")
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(["validate", "--format", fmt, str(path)])
+            code = main(["validate", "--format", fmt, target])
     stdout, stderr = out.getvalue(), err.getvalue()
     assert code in (0, 1), (code, stderr)
     assert "Traceback" not in stdout + stderr
@@ -48,12 +51,13 @@ def _run(content: bytes, fmt: str) -> None:
         document = json.loads(stdout)
         assert document["valid"] is (code == 0)
         assert {p["id"] for p in document["problems"]} <= KNOWN_IDS
-        return
+        return code
     pattern = TEXT_LINE if fmt == "text" else GITHUB_LINE
     for line in stdout.splitlines():
         assert pattern.match(line), line
     if code == 1:
         assert stdout, "an invalid config must report at least one problem"
+    return code
 
 
 _FORMATS = st.sampled_from(["text", "json", "github"])
@@ -86,8 +90,8 @@ _VALUES = st.one_of(
 
 
 @st.composite
-def _mutated(draw: st.DrawFn) -> bytes:
-    lines = SEED.split(b"\n")
+def _mutated(draw: st.DrawFn, seed: bytes = SEED) -> bytes:
+    lines = seed.split(b"\n")
     for _ in range(draw(st.integers(1, 4))):
         kind = draw(st.sampled_from(["flip", "delete", "duplicate", "insert", "nest"]))
         at = draw(st.integers(0, len(lines) - 1))
@@ -118,11 +122,31 @@ def test_mutated_example(content, fmt):
     _run(content, fmt)
 
 
-def test_unmutated_seed_is_valid():
-    # Guards the fuzz test itself: if the seed were invalid, mutations would prove little.
-    _run(SEED, "text")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "org.yaml"
-        path.write_bytes(SEED)
-        with contextlib.redirect_stderr(io.StringIO()):
-            assert main(["validate", str(path)]) == 0
+MULTI = {
+    str(path.relative_to(REPO / "examples" / "multi-file")): path.read_bytes()
+    for path in sorted((REPO / "examples" / "multi-file").rglob("*.yaml"))
+}
+
+
+@st.composite
+def _mutated_directory(draw: st.DrawFn) -> dict[str, bytes]:
+    files = dict(MULTI)
+    for name in draw(st.lists(st.sampled_from(sorted(files)), min_size=1, max_size=2)):
+        files[name] = draw(_mutated(files[name]))
+    if draw(st.booleans()):
+        # A second copy of one unit file: keys collide across files.
+        name = draw(st.sampled_from(sorted(files)))
+        files["units/copy.yaml"] = files[name]
+    return files
+
+
+@FUZZ
+@given(files=_mutated_directory(), fmt=_FORMATS)
+def test_mutated_directory(files, fmt):
+    _run(files, fmt)
+
+
+def test_unmutated_seeds_are_valid():
+    # Guards the fuzz test itself: if the seeds were invalid, mutations would prove little.
+    assert _run(SEED, "text") == 0
+    assert _run(MULTI, "json") == 0
