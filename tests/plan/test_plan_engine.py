@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pulumi
 import pytest
-from plan_engine_provider import WaitingArea
 from pulumi.automation import events as pe
 
+from tests.plan.plan_engine_provider import WaitingArea
 from vcorg.engine.stack import StackTarget, open_stack
 from vcorg.plan import SECRET, UNKNOWN, Op, build_plan, steps_from_engine_events
 
@@ -52,7 +52,7 @@ def test_preview_events_become_the_expected_steps(tmp_path: Path) -> None:
         stack_name="plan-events",
         backend_url=state.as_uri(),
         program=_program(1),
-        extra_env={"PYTHONPATH": str(Path(__file__).parent)},
+        extra_env={"PYTHONPATH": str(Path(__file__).resolve().parents[2])},
     )
     stack = open_stack(target)
     stack.up(color="never")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from plan_scenario import PROVIDER, meeting_room, unit, urn, waiting_area
 from pulumi.automation import events as pe
 
+from tests.plan.plan_scenario import PROVIDER, meeting_room, unit, urn, waiting_area
 from vcorg.plan import SECRET, UNKNOWN, Op, ResourceStep, build_plan, steps_from_engine_events
 
 STACK = "urn:pulumi:prod::vcorg::pulumi:pulumi:Stack::vcorg-prod"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from plan_scenario import TOKEN_EMAIL, rich_change_set
 from rich.console import Console
 
+from tests.plan.plan_scenario import TOKEN_EMAIL, rich_change_set
 from vcorg.plan import Plan, build_plan
 
 GOLDEN = Path(__file__).parent / "golden"

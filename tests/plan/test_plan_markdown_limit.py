@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from plan_scenario import meeting_room, step, waiting_area
-
+from tests.plan.plan_scenario import meeting_room, step, waiting_area
 from vcorg.plan import MARKDOWN_LIMIT, build_plan
 
 

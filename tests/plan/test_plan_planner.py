@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from plan_scenario import (
+from tests.plan.plan_scenario import (
     PROVIDER,
     TOKEN_EMAIL,
     caller,
@@ -18,7 +18,6 @@ from plan_scenario import (
     unit,
     waiting_area,
 )
-
 from vcorg.plan import (
     SECRET,
     UNKNOWN,

@@ -9,8 +9,8 @@ from pathlib import Path
 import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from plan_scenario import hours, meeting_room, role_members, step, unit, waiting_area
 
+from tests.plan.plan_scenario import hours, meeting_room, role_members, step, unit, waiting_area
 from vcorg.plan import MARKDOWN_LIMIT, NO_CHANGES, ResourceStep, build_plan
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "schemas" / "plan.schema.json").read_text())

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from plan_scenario import meeting_room, role_members, same, step, unit
 
+from tests.plan.plan_scenario import meeting_room, role_members, same, step, unit
 from vcorg.plan import (
     SelfLockout,
     TooManyDeletions,
