@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from tests.support.platform import PlatformServer
 
 REPO = Path(__file__).resolve().parents[2]

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from tests.cli.conftest import Vcorg, unit, write_config
 from tests.support.platform import PlatformServer
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from tests.cli.conftest import Vcorg, grants_of
 from tests.support.platform import PlatformServer
 

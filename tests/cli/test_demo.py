@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from tests.cli.conftest import REPO
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

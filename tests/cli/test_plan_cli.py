@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+
 from tests.cli.conftest import Vcorg, areas, unit, write_config
 from tests.support.platform import PlatformServer
-
 from vcorg.config import load_config
 
 pytestmark = pytest.mark.e2e

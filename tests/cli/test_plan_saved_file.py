@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.cli.conftest import unit, write_config
 
+from tests.cli.conftest import unit, write_config
 from vcorg.cli.options import fraction
 from vcorg.config import load_config
 from vcorg.engine.progress import count_changes, summary_line

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.support.platform import PlatformServer
 
+from tests.support.platform import PlatformServer
 from vcorg.client import (
     ClientSettings,
     Collection,

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import yaml
 from pulumi import automation as auto
-from tests.support.platform import PlatformServer
 
+from tests.support.platform import PlatformServer
 from vcorg.config.models import OrgConfig
 from vcorg.engine.stack import StackTarget, open_stack
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from pulumi import automation as auto
+
 from tests.e2e.conftest import (
     HOSPITAL,
     STACK,
@@ -28,7 +29,6 @@ from tests.e2e.conftest import (
     op_counts,
     start_platform,
 )
-
 from vcorg.config import load_config
 from vcorg.engine.stack import StackTarget, open_stack
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.e2e.conftest import HOSPITAL, OrgStack, assert_converged, op_counts, start_platform
 
+from tests.e2e.conftest import HOSPITAL, OrgStack, assert_converged, op_counts, start_platform
 from vcorg.config import load_config
 
 pytestmark = pytest.mark.e2e

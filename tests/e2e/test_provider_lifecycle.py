@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from tests.e2e.conftest import (
     HOSPITAL,
     OrgStack,
@@ -20,7 +21,6 @@ from tests.e2e.conftest import (
     object_count,
     op_counts,
 )
-
 from vcorg.config import load_config
 
 pytestmark = pytest.mark.e2e

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tests.e2e.conftest import OrgStack, assert_converged, find_area, small_org
 
+from tests.e2e.conftest import OrgStack, assert_converged, find_area, small_org
 from vcorg.config import load_config
 
 pytestmark = pytest.mark.e2e

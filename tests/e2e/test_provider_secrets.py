@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pulumi import automation as auto
+
 from tests.e2e.conftest import OrgStack, small_org, start_platform
 
 pytestmark = pytest.mark.e2e

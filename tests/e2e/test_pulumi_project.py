@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.support.platform import PlatformServer
 
+from tests.support.platform import PlatformServer
 from vcorg.engine.pulumi_cli import engine_env, pulumi_bin_dir
 
 ROOT = Path(__file__).resolve().parents[2]

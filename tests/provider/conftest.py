@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from tests.provider.harness import Providers, start_host
 from tests.support.platform import PlatformServer
 

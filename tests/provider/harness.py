@@ -6,7 +6,6 @@ from typing import Any
 
 from tests.provider.grpc_host import DiffOutcome, ProviderHost
 from tests.support.platform import PlatformServer
-
 from vcorg.resources import (
     MEETING_ROOM_PROVIDER,
     ROLE_MEMBERS_PROVIDER,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.provider.grpc_host import ProviderHost, RpcFailed
 from tests.provider.harness import Providers, start_host
 from tests.support.platform import PlatformServer
-
 from vcorg.resources import UNIT_PROVIDER
 
 WRONG_TOKEN = "vcp_wrong-token-that-must-never-leak-0001"

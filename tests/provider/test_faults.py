@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from tests.provider.harness import Providers, start_host
 from tests.support.platform import PlatformServer
 

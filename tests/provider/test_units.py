@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.provider.grpc_host import RpcFailed
 from tests.provider.harness import Providers
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from tests.provider.grpc_host import UNKNOWN, RpcFailed
 from tests.provider.harness import Providers
 

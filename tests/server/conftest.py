@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from tests.support.platform import PlatformServer, fresh_postgres_database
 
 

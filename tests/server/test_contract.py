@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from tests.support.platform import PlatformServer
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from tests.support.platform import PlatformServer, unique_name
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from tests.support.platform import PlatformServer, unique_name
 
 ROLES = (

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
+
 from tests.support.platform import PlatformServer
 
 WRITERS = 8
