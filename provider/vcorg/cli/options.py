@@ -273,12 +273,25 @@ def confirm(console: Console, question: str, *, yes: bool, action: str) -> None:
 def engine_errors() -> Iterator[None]:
     """Turn engine and saved-plan errors into `CommandFailed` with a hint."""
     from vcorg.engine import PulumiNotAvailable
-    from vcorg.engine.run import EngineRunError, PlanViolation, StackBusy, StackUnavailable
+    from vcorg.engine.run import (
+        EngineRunError,
+        Interrupted,
+        PlanViolation,
+        StackBusy,
+        StackUnavailable,
+    )
 
     try:
         yield
     except StackBusy as exc:
         raise CommandFailed(str(exc)) from None
+    except Interrupted as exc:
+        raise CommandFailed(
+            str(exc),
+            "run the same command again to finish; it resumes where it stopped and never "
+            "creates duplicates",
+            exit_code=ExitCode.INTERRUPTED,
+        ) from None
     except StackUnavailable as exc:
         raise CommandFailed(
             str(exc), f"check --backend / ${BACKEND_ENV} and that the state directory is readable"

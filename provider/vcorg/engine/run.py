@@ -8,19 +8,24 @@ command never shows a Pulumi stack trace or a Python traceback.
     EngineRunError          a preview, update or destroy failed (carries `failures`)
     ├── StackUnavailable    the stack or its backend could not be opened
     ├── StackBusy           another update holds the stack's lock
+    ├── Interrupted         Ctrl-C stopped the run (after the operations in flight)
     └── PlanViolation       `up --plan` found a change the saved plan did not allow
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import signal
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from pulumi import automation as auto
@@ -71,6 +76,10 @@ class StackBusy(EngineRunError):
     """Another update holds the stack's lock."""
 
 
+class Interrupted(EngineRunError):
+    """The run was stopped by Ctrl-C (SIGINT); what finished is recorded in the state."""
+
+
 class PlanViolation(EngineRunError):
     """The update would have done something the saved plan did not allow."""
 
@@ -92,11 +101,14 @@ class _Collector:
     listener: EventListener | None = None
     events: list[pe.EngineEvent] = field(default_factory=list)
     failures: list[EngineFailure] = field(default_factory=list)
+    cancelled: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, event: pe.EngineEvent) -> None:
         with self._lock:
             self.events.append(event)
+            if event.cancel_event is not None:
+                self.cancelled = True
             diag = event.diagnostic_event
             if diag is not None and diag.severity == "error":
                 message = clean_diagnostic(diag.message)
@@ -236,7 +248,8 @@ class OrgStack:
 
     def _guarded(self, what: str, collector: _Collector, call: Callable[[], object]) -> None:
         try:
-            call()
+            with _graceful_interrupts(collector, what):
+                call()
         except auto.errors.ConcurrentUpdateError:
             raise StackBusy(
                 f"the stack {self.target.stack_name!r} is locked by another update; wait for "
@@ -251,10 +264,61 @@ class OrgStack:
                     + "; ".join(_describe(f) for f in failures if "violates plan" in f.message),
                     failures,
                 ) from None
-            raise EngineRunError(
-                f"the {what} failed: " + "; ".join(_describe(f) for f in _unique(failures)),
-                failures,
-            ) from None
+            message = _failure_message(what, failures, collector.cancelled)
+            error = Interrupted if collector.cancelled else EngineRunError
+            raise error(message, failures) from None
+
+
+@contextlib.contextmanager
+def _graceful_interrupts(collector: _Collector, what: str) -> Iterator[None]:
+    """Let the engine stop cleanly on Ctrl-C instead of dying under it.
+
+    Ctrl-C reaches the engine too (same process group); it finishes the operations in
+    flight, records them, and fails the run, which then reads as interrupted. Killing our
+    process instead would take the inline program's host away mid-update. A second
+    Ctrl-C aborts at once.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        if collector.cancelled:
+            signal.signal(signal.SIGINT, previous)
+            raise KeyboardInterrupt
+        collector.cancelled = True
+        print(
+            f"vcorg: interrupted; stopping the {what} once the operations in flight finish "
+            "(Ctrl-C again to abort at once)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+# At most this many failures are spelled out; the rest are counted.
+_MAX_LISTED = 5
+
+
+def _failure_message(what: str, failures: list[EngineFailure], cancelled: bool) -> str:
+    causes = _unique(failures)
+    if cancelled or all(_CONSEQUENTIAL.match(f.message) for f in causes):
+        # Only steps that never ran: the run was interrupted, not refused by the platform.
+        skipped = sum(1 for f in failures if _CONSEQUENTIAL.match(f.message))
+        return (
+            f"the {what} was interrupted"
+            + (f" before {skipped} planned change(s) were made" if skipped else "")
+            + "; the changes already made are recorded in the state"
+        )
+    listed = "; ".join(_describe(f) for f in causes[:_MAX_LISTED])
+    more = len(causes) - _MAX_LISTED
+    return f"the {what} failed: {listed}" + (f"; and {more} more" if more > 0 else "")
 
 
 def _describe(failure: EngineFailure) -> str:
