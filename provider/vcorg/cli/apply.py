@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
         description=(
             "Show the plan, check the safety rails, ask for confirmation (or take --yes) "
             "and apply it with a progress display. Exit 0 when applied or nothing to do, "
-            "1 on error or refusal, 64 on a usage error."
+            "1 on error or refusal, 64 on a usage error, 130 when interrupted."
         ),
     )
     add_target_options(parser)

@@ -30,7 +30,7 @@ def register(subparsers: Any) -> None:
             "Delete every unit, waiting area, meeting room and role grant the stack "
             "manages (waiting-area links stop working). Shows the plan and asks for "
             "confirmation, unless --yes. Exit 0 when done or nothing to do, 1 on error "
-            "or refusal, 64 on a usage error."
+            "or refusal, 64 on a usage error, 130 when interrupted."
         ),
     )
     add_target_options(parser)
