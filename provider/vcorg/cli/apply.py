@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
                 say(console, "Nothing on the platform changes; recording its current state.")
             with ApplyProgress(console, total) as progress:
                 outcome = stack.up(refresh=refresh, pulumi_plan=pulumi_plan, listener=progress)
-    say(console, summary_line(outcome.steps, outcome.seconds))
+    say(console, summary_line(outcome.steps, outcome.seconds) + _people(plan.summary))
     _print_new_links(console, outcome.steps)
     return ExitCode.OK
 
@@ -172,6 +172,16 @@ def _check_rails(
             )
         except UnsafePlan as exc:
             say(console, f"vcorg: warning: --force given; applying although {exc}")
+
+
+def _people(summary: Any) -> str:
+    """' People: 1 invited, 4 removed.' from the applied plan's counts, or ''."""
+    parts = []
+    if summary.people_invited:
+        parts.append(f"{summary.people_invited} invited")
+    if summary.people_removed:
+        parts.append(f"{summary.people_removed} removed")
+    return f" People: {', '.join(parts)}." if parts else ""
 
 
 def _print_new_links(console: Any, steps: list[Any]) -> None:
