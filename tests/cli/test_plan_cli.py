@@ -179,3 +179,19 @@ def test_refreshed_plan_sees_accepted_invitations(
     line = next(ln for ln in refreshed.stdout.splitlines() if "ed.quality@" in ln)
     assert "remove ed.quality@" in line, refreshed
     assert "pending" not in line, refreshed
+
+
+def test_default_state_lives_next_to_the_config(vcorg: Vcorg, tmp_path: Path) -> None:
+    config = write_config(tmp_path / "org" / "org.yaml", {"housing": unit("Housing", [LEAD])})
+    run = vcorg("plan", config, env={"PULUMI_BACKEND_URL": ""})
+    assert run.returncode == 0, run
+    state = tmp_path / "org" / ".vcorg" / "state"
+    assert any(state.rglob("metro-health*")), sorted(state.rglob("*"))
+    assert not any((vcorg.workdir / "state").iterdir())
+
+
+def test_destroy_with_nothing_managed_is_a_no_op(vcorg: Vcorg, tmp_path: Path) -> None:
+    config = write_config(tmp_path / "org.yaml", {"housing": unit("Housing", [LEAD])})
+    run = vcorg("destroy", config)
+    assert run.returncode == 0, run
+    assert "No changes" in run.stdout
