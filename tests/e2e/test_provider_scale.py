@@ -31,7 +31,7 @@ def test_two_previews_of_600_resources_in_one_process(tmp_path: Path) -> None:
     )  # fmt: skip
     platform = start_platform(tmp_path / "platform")
     try:
-        org = OrgStack(platform, tmp_path)
+        org = OrgStack(platform, tmp_path, unwrap_pickler=False)
         # 600 custom resources, the component and the stack.
         assert org.preview(config).change_summary == {"create": 602}
         try:
