@@ -8,6 +8,7 @@ under way, then recovers the way the operations guide tells a user to.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -30,6 +31,7 @@ from tests.e2e.conftest import (
     start_platform,
 )
 from vcorg.config import load_config
+from vcorg.engine.pulumi_cli import engine_env, pulumi_bin_dir
 from vcorg.engine.stack import StackTarget, open_stack
 
 pytestmark = pytest.mark.e2e
@@ -144,15 +146,44 @@ def test_recover_with_cancel_and_clear_pending_creates(crashed: OrgStack) -> Non
     _assert_recovers(org)
 
 
-def test_recover_by_editing_the_exported_state(crashed: OrgStack) -> None:
+def _run(args: list[str], env: dict[str, str], cwd: Path) -> str:
+    proc = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, f"{' '.join(args[:3])} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout + proc.stderr
+
+
+def test_recover_with_the_documented_cli_commands(crashed: OrgStack, tmp_path: Path) -> None:
+    """docs/operations.md, "Recovering with the vcorg CLI", command by command."""
     org = crashed
     _assert_crashed(org)
-    # docs/operations.md, the manual way: pulumi cancel; export; drop pending_operations; import
-    org.stack.cancel()
-    state = org.stack.export_stack()
-    state.deployment["pending_operations"] = []
-    org.stack.import_stack(state)
-    _assert_recovers(org)
+    pulumi = str(pulumi_bin_dir() / "pulumi")
+    env = {
+        **engine_env(),
+        "PULUMI_BACKEND_URL": org.backend_dir.as_uri(),
+        "PULUMI_CONFIG_PASSPHRASE": "",
+        "VCORG_TOKEN": org.platform.token,
+    }
+    stack = f"organization/vcorg/{STACK}"
+    anywhere = tmp_path / "anywhere"
+    anywhere.mkdir()
+    state = anywhere / "state.json"
+
+    _run([pulumi, "cancel", "--yes", "--stack", stack], env, anywhere)
+    _run([pulumi, "stack", "export", "--stack", stack, "--file", str(state)], env, anywhere)
+    data = json.loads(state.read_text())
+    data["deployment"].pop("pending_operations", None)
+    state.write_text(json.dumps(data))
+    _run([pulumi, "stack", "import", "--stack", stack, "--file", str(state)], env, anywhere)
+    assert _pending(org) == []
+    assert _locks(org) == []
+
+    vcorg = [sys.executable, "-m", "vcorg.cli"]
+    target = [str(HOSPITAL), "--stack", STACK, "--backend", org.backend_dir.as_uri(),
+              "--api-url", org.platform.url]  # fmt: skip
+    _run([*vcorg, "apply", *target, "--yes"], env, anywhere)
+    assert_converged(org.platform.dump(), load_config([HOSPITAL]))
+    _run([*vcorg, "plan", *target, "--refresh", "--detailed-exitcode"], env, anywhere)
+    assert _pending(org) == []
 
 
 if __name__ == "__main__":
