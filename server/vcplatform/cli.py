@@ -191,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         from vcplatform.operator import OperatorError
 
-        if isinstance(exc, OperatorError):
+        if isinstance(exc, OperatorError) or type(exc).__name__ == "ListenError":
             print(f"vcplatform: error: {exc}", file=sys.stderr)
             return 1
         from sqlalchemy.exc import SQLAlchemyError

@@ -12,6 +12,10 @@ from vcplatform.db import Database
 from vcplatform.settings import Settings
 
 
+class ListenError(Exception):
+    """The address to serve on is taken or not available."""
+
+
 class _AnnouncingServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, announce: str) -> None:
         super().__init__(config)
@@ -32,7 +36,11 @@ def serve(db: Database, settings: Settings, *, host: str, port: int, log_level: 
     # Accepted connections inherit this. Without it, keep-alive requests stall ~40 ms:
     # the response goes out in two writes and Nagle waits for the client's delayed ACK.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ListenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     sock.listen(256)
     bound_port = sock.getsockname()[1]
     shown_host = f"[{host}]" if family == socket.AF_INET6 else host

@@ -205,3 +205,21 @@ def test_delete_unit_racing_area_creates_never_orphans(storage_server: PlatformS
         assert statuses[0] == 409
         created = sum(1 for s in statuses[1:] if s == 201)
         assert len(tree["units"][0]["waitingAreas"]) == created >= 1
+
+
+def test_concurrent_retries_with_one_idempotency_key(storage_server: PlatformServer) -> None:
+    server = storage_server
+    with server.client() as api:
+        unit = api.post("/units", json={"name": "Retried"}).json()
+    body = {"unitId": unit["id"], "name": "Once"}
+
+    def send(_: int) -> httpx.Response:
+        with server.client() as api:
+            return api.post("/waiting-areas", json=body, headers={"Idempotency-Key": "same"})
+
+    responses = parallel(WRITERS, send)
+    assert [r.status_code for r in responses] == [201] * WRITERS
+    assert len({r.json()["link"] for r in responses}) == 1
+    replayed = sum(1 for r in responses if r.headers.get("idempotency-replayed") == "true")
+    assert replayed == WRITERS - 1
+    assert len(server.dump()["units"][0]["waitingAreas"]) == 1
