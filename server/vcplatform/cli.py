@@ -11,8 +11,17 @@ import sys
 from collections.abc import Sequence
 from datetime import timedelta
 
-from vcplatform.db import Database, DatabaseUrlError, default_db
-from vcplatform.settings import DEFAULT_MAX_BODY_BYTES, DEFAULT_PUBLIC_URL, SettingError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from vcplatform.db import Database, DatabaseUrlError, default_db, normalise_url
+from vcplatform.operator import OperatorError
+from vcplatform.settings import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_PUBLIC_URL,
+    ListenError,
+    SettingError,
+)
 
 ROLES = (
     "system-administrator",
@@ -184,26 +193,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except (DatabaseUrlError, SettingError) as exc:
-        print(f"vcplatform: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc), 2)
+    except (OperatorError, ListenError) as exc:
+        return _fail(str(exc), 1)
+    except SQLAlchemyError as exc:
+        first_line = (str(exc).splitlines() or [""])[0]
+        return _fail(f"database {_shown(args.db)}: {type(exc).__name__}: {first_line}", 1)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:
-        from vcplatform.operator import OperatorError
 
-        if isinstance(exc, OperatorError) or type(exc).__name__ == "ListenError":
-            print(f"vcplatform: error: {exc}", file=sys.stderr)
-            return 1
-        from sqlalchemy.exc import SQLAlchemyError
 
-        if isinstance(exc, SQLAlchemyError):
-            print(
-                f"vcplatform: error: database {args.db}: {exc.__class__.__name__}: "
-                f"{str(exc).splitlines()[0]}",
-                file=sys.stderr,
-            )
-            return 1
-        raise
+def _fail(message: str, code: int) -> int:
+    print(f"vcplatform: error: {message}", file=sys.stderr)
+    return code
+
+
+def _shown(db: str) -> str:
+    """The database URL without its password, for messages."""
+    try:
+        return make_url(normalise_url(db)).render_as_string(hide_password=True)
+    except (DatabaseUrlError, ArgumentError):
+        return "(unreadable URL)"
 
 
 def _run(args: argparse.Namespace) -> int:

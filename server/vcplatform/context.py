@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from vcplatform import models
 from vcplatform.access import Principal, authenticate
 from vcplatform.db import Database
-from vcplatform.errors import ValidationFailed
+from vcplatform.errors import PreconditionFailed, ValidationFailed
 from vcplatform.settings import Settings
 
 Outcome = tuple[int, dict[str, Any] | None]
@@ -126,8 +126,6 @@ def respond(status: int, body: dict[str, Any] | None) -> Response:
 
 def check_if_match(if_match: str | None, version: int) -> None:
     """412 when the client's ETag is stale. ``*`` and absent headers always pass."""
-    from vcplatform.errors import PreconditionFailed
-
     if if_match is None or if_match.strip() == "*":
         return
     tags = [tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")]

@@ -9,11 +9,7 @@ import uvicorn
 
 from vcplatform.app import build
 from vcplatform.db import Database
-from vcplatform.settings import Settings
-
-
-class ListenError(Exception):
-    """The address to serve on is taken or not available."""
+from vcplatform.settings import ListenError, Settings
 
 
 class _AnnouncingServer(uvicorn.Server):

@@ -26,6 +26,10 @@ class SettingError(ValueError):
     """An option value the server cannot use; the message names the option."""
 
 
+class ListenError(Exception):
+    """The address to serve on is taken or not available."""
+
+
 @dataclass(frozen=True)
 class RateLimit:
     """At most ``requests`` per ``period_s`` seconds per token (a token bucket)."""
