@@ -68,9 +68,21 @@ def test_create_hospital(hospital_stack: OrgStack, memory: Memory, edit: Edit) -
 
 
 def test_noop_preview_shows_no_changes(hospital_stack: OrgStack) -> None:
+    before = hospital_stack.platform.request_count()
     result = hospital_stack.preview(HOSPITAL)
     assert op_counts(result.change_summary) == {}
     assert result.change_summary.get("same", 0) == len(hospital_stack.resources()) - 1
+    # Planning from state needs no platform reads at all.
+    assert hospital_stack.platform.request_count() == before
+
+
+def test_refresh_reads_by_list_not_one_request_per_resource(hospital_stack: OrgStack) -> None:
+    custom = [r for r in hospital_stack.resources() if "dynamic/vcorg:" in r["type"]]
+    before = hospital_stack.platform.request_count()
+    refreshed = hospital_stack.refresh()
+    requests = hospital_stack.platform.request_count() - before
+    assert op_counts(refreshed.summary.resource_changes) == {}
+    assert 0 < requests <= len(custom) // 2, f"{requests} requests for {len(custom)} resources"
 
 
 def test_rename_unit_updates_in_place(hospital_stack: OrgStack, memory: Memory) -> None:
@@ -175,6 +187,13 @@ def test_invitations_pending_accepted_expired_resent(
     assert resent[0]["state"] == "pending"
     assert resent[0]["sendCount"] == 2
     assert op_counts(hospital_stack.preview().change_summary) == {}
+
+    # Someone who already has an account gets a new role at once, with no invitation.
+    doc = memory.doc
+    dental = doc["units"]["dentistry"]["waitingAreas"]["general-dental"]["roles"]
+    dental["serviceProviders"] = [*dental["serviceProviders"], khan]
+    _up(hospital_stack, doc, memory)
+    assert _grants(platform.dump(), "General Dental Clinic", "service-provider")[khan] == "active"
 
 
 def test_console_change_is_caught_by_refresh(hospital_stack: OrgStack, memory: Memory) -> None:
