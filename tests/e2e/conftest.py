@@ -250,6 +250,13 @@ def object_count(dump: dict[str, Any]) -> int:
 # --- fixtures -----------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _unwrap_pickler_after_test() -> Iterator[None]:
+    """Leave no pulumi pickler wrappers behind for the tests that run after this one."""
+    yield
+    pickle._Pickler._batch_setitems = _PRISTINE_BATCH_SETITEMS  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="module")
 def hospital_yaml() -> dict[str, Any]:
     return load_yaml(HOSPITAL / "org.yaml")
