@@ -8,13 +8,14 @@ under way, then recovers the way the operations guide tells a user to.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from tests.e2e.conftest import (
     op_counts,
     start_platform,
 )
+from tests.support.platform import PlatformServer
 from vcorg.config import load_config
 from vcorg.engine.pulumi_cli import engine_env, pulumi_bin_dir
 from vcorg.engine.stack import StackTarget, open_stack
@@ -56,50 +58,45 @@ def _child(backend_url: str, api_url: str, config_path: str, stack_name: str) ->
     stack.up(on_output=lambda line: print(line, end="", flush=True), color="never")
 
 
+def _apply_in_child_until(
+    org: OrgStack, config: Path, killed_when: Callable[[dict[str, Any]], bool]
+) -> None:
+    """Apply `config` in a child process; SIGKILL its process group once the dump says so."""
+    env = {
+        **os.environ,
+        "VCORG_TOKEN": org.platform.token,
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
+    }
+    args = [org.backend_dir.as_uri(), org.platform.url, str(config), STACK]
+    with (org.workdir / "child.log").open("w") as log:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tests.e2e.test_crash_recovery", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 180
+            while not killed_when(org.platform.dump()):
+                assert child.poll() is None, "the apply ended before it could be killed"
+                assert time.monotonic() < deadline, "the apply made no progress"
+                time.sleep(0.2)
+        finally:
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+
+
 def _kill_mid_apply(tmp_path: Path) -> OrgStack:
     """Start an apply of the hospital in a child and SIGKILL it part-way through."""
     platform = start_platform(tmp_path / "platform", "--fault-latency-ms", LATENCY_MS)
-    backend = tmp_path / "state"
-    backend.mkdir()
-    env = {
-        **os.environ,
-        "VCORG_TOKEN": platform.token,
-        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
-    }
-    log = (tmp_path / "child.log").open("w")
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.e2e.test_crash_recovery",
-            backend.as_uri(),
-            platform.url,
-            str(HOSPITAL),
-            STACK,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 180
-        created = 0
-        # Kill once a third of the units, areas and rooms exist (the hospital has 22).
-        while created < 7:
-            assert child.poll() is None, "the apply ended before it could be killed"
-            assert time.monotonic() < deadline, "the apply made no progress"
-            time.sleep(0.3)
-            created = object_count(platform.dump())
-    finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)
-        child.wait()
-        log.close()
-    created = object_count(platform.dump())
-    assert created < 22, "the apply had finished: nothing was interrupted"
-    return OrgStack(platform, tmp_path)
+    org = OrgStack(platform, tmp_path)
+    # Kill once a third of the units, areas and rooms exist (the hospital has 22).
+    _apply_in_child_until(org, HOSPITAL, lambda dump: object_count(dump) >= 7)
+    assert object_count(platform.dump()) < 22, "the apply had finished: nothing was interrupted"
+    return org
 
 
 @pytest.fixture
@@ -188,3 +185,49 @@ def test_recover_with_the_documented_cli_commands(crashed: OrgStack, tmp_path: P
 
 if __name__ == "__main__":
     _child(*sys.argv[1:5])
+
+
+def test_recover_after_a_kill_mid_update(tmp_path: Path, hospital_yaml: dict[str, Any]) -> None:
+    """Updates cut off by the kill re-run with a stale If-Match; they must still converge."""
+    fast = start_platform(tmp_path / "platform")
+    org = OrgStack(fast, tmp_path)
+    org.up(HOSPITAL)
+    doc = copy.deepcopy(hospital_yaml)
+    text = "Updated while the engine was killed."
+    for unit in doc["units"].values():
+        unit["roles"]["organisationReporters"] = ["night.reporter@metro-health.example"]
+        for area in unit["waitingAreas"].values():
+            area["informationForCallers"] = text
+    config = org.write_config(doc)
+    fast.stop()
+    # The same database behind a slow server: the updates take long enough to be cut off.
+    platform = PlatformServer(
+        tmp_path / "slow",
+        org=fast.org,
+        db_url=fast.db_url,
+        serve_args=["--fault-latency-ms", "1000"],
+    ).start()
+    try:
+        org = OrgStack(platform, tmp_path)
+
+        def changed(dump: dict[str, Any]) -> int:
+            areas = [a for u in dump["units"] for a in u["waitingAreas"]]
+            return sum(a["informationForCallers"] == text for a in areas)
+
+        _apply_in_child_until(org, config, lambda dump: changed(dump) >= 1)
+        assert changed(platform.dump()) < 9, "the apply had finished: nothing was interrupted"
+        platform.stop()
+        # Recover at full speed, again on the same database.
+        platform = PlatformServer(tmp_path / "again", org=fast.org, db_url=fast.db_url).start()
+        org = OrgStack(platform, tmp_path)
+
+        org.stack.cancel()
+        state = org.stack.export_stack()
+        assert any(op["type"] == "updating" for op in state.deployment["pending_operations"])
+        state.deployment["pending_operations"] = []
+        org.stack.import_stack(state)
+        org.up(config)
+        assert_converged(platform.dump(), load_config([config]))
+        assert op_counts(org.preview().change_summary) == {}
+    finally:
+        platform.stop()
