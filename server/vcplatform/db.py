@@ -54,13 +54,11 @@ def is_sqlite(engine: Engine) -> bool:
 def make_engine(db: str) -> Engine:
     url = normalise_url(db)
     if url.startswith("sqlite"):
-        # Room for every request thread (anyio's pool has 40) to hold a connection.
-        engine = create_engine(
-            url,
-            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
-            pool_size=20,
-            max_overflow=40,
-        )
+        pool: dict[str, int] = {}
+        if make_url(url).database not in (None, "", ":memory:"):
+            # Room for every request thread (anyio's pool has 40) to hold a connection.
+            pool = {"pool_size": 20, "max_overflow": 40}
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **pool)
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=40)
