@@ -7,12 +7,15 @@ read the platform URL and token in ``configure()`` (stack config ``vcorg:apiUrl`
 
 from __future__ import annotations
 
+from . import sdk_fixes
 from .errors import ResourceError
 from .meeting_room import MEETING_ROOM_PROVIDER, MeetingRoom, MeetingRoomProvider
 from .organisation import COMPONENT_TYPE, Organisation, OrganisationArgumentError
 from .role_members import ROLE_MEMBERS_PROVIDER, RoleMembers, RoleMembersProvider
 from .unit import UNIT_PROVIDER, OrganisationalUnit, UnitProvider
 from .waiting_area import WAITING_AREA_PROVIDER, WaitingArea, WaitingAreaProvider
+
+sdk_fixes.install()
 
 __all__ = [
     "COMPONENT_TYPE",
