@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vcplatform import models
+from vcplatform import models, serialize
 from vcplatform.ids import new_id
 
 
@@ -33,3 +34,21 @@ def record(
             after=after,
         )
     )
+
+
+def delete_grants_of(session: Session, *, org_id: str, actor: str, scope_id: str) -> None:
+    """Delete every grant on a scope that is being deleted, one audit row each."""
+    grants = session.scalars(select(models.Grant).where(models.Grant.scope_id == scope_id))
+    for grant in grants:
+        before = serialize.grant(grant)
+        session.delete(grant)
+        record(
+            session,
+            org_id=org_id,
+            actor=actor,
+            action="grant.delete",
+            object_type="grant",
+            object_id=grant.id,
+            before=before,
+            after=None,
+        )

@@ -288,3 +288,29 @@ def test_audit_log_records_before_and_after(api: httpx.Client) -> None:
     assert mine[0]["before"] is None and mine[0]["actor"] == "admin@acme.test"
     assert mine[1]["before"]["description"] == ""
     assert mine[1]["after"]["description"] == "after"
+
+
+def test_deleting_a_scope_deletes_its_grants_with_audit(api: httpx.Client) -> None:
+    unit = make_unit(api)
+    area = make_area(api, unit["id"])
+    grant = api.post(
+        "/grants",
+        json={
+            "scopeType": "waiting-area",
+            "scopeId": area["id"],
+            "role": "service-administrator",
+            "email": "gone@acme.test",
+        },
+    ).json()
+    api.delete(f"/waiting-areas/{area['id']}").raise_for_status()
+    assert api.get(f"/grants/{grant['id']}").status_code == 404
+    page = api.get("/audit", params={"limit": 500}).json()
+    items = page["items"]
+    while page["nextCursor"]:
+        page = api.get("/audit", params={"limit": 500, "cursor": page["nextCursor"]}).json()
+        items += page["items"]
+    actions = [(e["action"], e["objectId"]) for e in items]
+    assert ("grant.delete", grant["id"]) in actions
+    assert actions.index(("grant.delete", grant["id"])) < actions.index(
+        ("waiting-area.delete", area["id"])
+    )

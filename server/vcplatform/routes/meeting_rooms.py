@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vcplatform import apimodels, audit, models, serialize
@@ -200,7 +200,9 @@ def delete_meeting_room(room_id: str, ctx: OrgCtx, if_match: IfMatch = None) -> 
         principal.require(principal.can_manage_unit(room.unit_id), MANAGE)
         check_if_match(if_match, room.version)
         before = serialize.meeting_room(room)
-        session.execute(delete(models.Grant).where(models.Grant.scope_id == room.id))
+        audit.delete_grants_of(
+            session, org_id=principal.org_id, actor=principal.actor, scope_id=room.id
+        )
         session.delete(room)
         audit.record(
             session,

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import delete, exists, select
+from sqlalchemy import exists, select
 
 from vcplatform import apimodels, audit, models, serialize
 from vcplatform.context import IdempotencyKey, IfMatch, OrgCtx, check_if_match, respond
@@ -136,7 +136,9 @@ def delete_unit(unit_id: str, ctx: OrgCtx, if_match: IfMatch = None) -> Response
                 "delete or move them first"
             )
         before = serialize.unit(unit)
-        session.execute(delete(models.Grant).where(models.Grant.scope_id == unit.id))
+        audit.delete_grants_of(
+            session, org_id=principal.org_id, actor=principal.actor, scope_id=unit.id
+        )
         session.delete(unit)
         audit.record(
             session,

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from sqlalchemy import delete, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from vcplatform import apimodels, audit, models, serialize
@@ -227,7 +227,9 @@ def delete_waiting_area(area_id: str, ctx: OrgCtx, if_match: IfMatch = None) -> 
         check_if_match(if_match, area.version)
         before = serialize.waiting_area(area)
         _follow_move(session, principal, area, area.unit_id)
-        session.execute(delete(models.Grant).where(models.Grant.scope_id == area.id))
+        audit.delete_grants_of(
+            session, org_id=principal.org_id, actor=principal.actor, scope_id=area.id
+        )
         session.delete(area)
         audit.record(
             session,
