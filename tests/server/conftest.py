@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.platform import PlatformServer, fresh_postgres_database
+from tests.support.platform import (
+    PlatformServer,
+    drop_postgres_database,
+    fresh_postgres_database,
+)
 
 
 @pytest.fixture
@@ -30,5 +34,9 @@ def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform
 def storage_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PlatformServer]:
     """A fresh server on each storage backend (PostgreSQL: a new database per test)."""
     db_url = fresh_postgres_database() if request.param == "postgres" else None
-    with PlatformServer(tmp_path / "platform", db_url=db_url) as server:
-        yield server
+    try:
+        with PlatformServer(tmp_path / "platform", db_url=db_url) as server:
+            yield server
+    finally:
+        if db_url is not None:
+            drop_postgres_database(db_url)

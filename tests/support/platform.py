@@ -265,3 +265,15 @@ def fresh_postgres_database(prefix: str = "vcplatform_test") -> str:
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     head, _, _ = base.rpartition("/")
     return f"{head}/{name}"
+
+
+def drop_postgres_database(url: str) -> None:
+    """Drop a database made by :func:`fresh_postgres_database` (after its server stopped)."""
+    import psycopg
+    from psycopg import sql
+
+    name = url.rpartition("/")[2]
+    with psycopg.connect(postgres_url(), autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
