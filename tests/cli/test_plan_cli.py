@@ -160,11 +160,6 @@ def test_destroy_removes_everything_it_manages(
     assert platform.dump()["units"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="vcorg.plan.events keeps the pre-refresh old state and looks for drift on the "
-    "refresh pre-event (whose new == old), so a refreshed plan describes stale grant states",
-)
 def test_refreshed_plan_sees_accepted_invitations(
     vcorg: Vcorg, platform: PlatformServer, hospital: Path, hospital_v2: Path
 ) -> None:

@@ -6,7 +6,15 @@ from typing import Any
 
 from pulumi.automation import events as pe
 
-from tests.plan.plan_scenario import PROVIDER, meeting_room, unit, urn, waiting_area
+from tests.plan.plan_scenario import (
+    PROVIDER,
+    meeting_room,
+    members_out,
+    role_members,
+    unit,
+    urn,
+    waiting_area,
+)
 from vcorg.plan import SECRET, UNKNOWN, Op, ResourceStep, build_plan, steps_from_engine_events
 
 STACK = "urn:pulumi:prod::vcorg::pulumi:pulumi:Stack::vcorg-prod"
@@ -225,6 +233,134 @@ def test_refresh_with_changed_outputs_is_drift_and_without_is_same() -> None:
     ]
     ops = {s.name: s.op for s in steps_from_engine_events(events)}
     assert ops == {"u": Op.REFRESH_DRIFT, "v": Op.SAME}
+
+
+def outputs(
+    op: str,
+    type_name: str,
+    name: str,
+    old: dict | None,
+    new: dict | None,
+    *,
+    old_out: dict | None = None,
+    new_out: dict | None = None,
+) -> pe.EngineEvent:
+    """A `res_outputs_event`, as the engine sends after a step (or a refresh) finishes."""
+    u = urn(type_name, name)
+    md: dict[str, Any] = {"op": op, "urn": u, "type": TOKEN + type_name, "provider": ""}
+    if old is not None:
+        md["old"] = _state(TOKEN + type_name, u, old, old_out)
+    if new is not None:
+        md["new"] = _state(TOKEN + type_name, u, new, new_out)
+    return pe.EngineEvent.from_json(
+        {"sequence": next(_seq), "timestamp": 0, "resOutputsEvent": {"metadata": md}}
+    )
+
+
+REPORTERS = ("emergency", "unit", "emergency", "organisation-reporter")
+
+
+def _refreshed_preview(
+    name: str, recorded: dict, recorded_out: dict, refreshed_out: dict, program: list
+) -> list[pe.EngineEvent]:
+    """A refreshed preview's events for one resource, in the order the real engine sends.
+
+    The refresh pre-event carries the recorded state as both old and new; only its
+    outputs event shows what the platform returned. The program's step follows, with the
+    refreshed state as old (seen with pulumi 3 and `vcorg plan --refresh`).
+    """
+    type_name = "RoleMembers" if "." in name else "OrganisationalUnit"
+    return [
+        pre(
+            "refresh",
+            type_name,
+            name,
+            recorded,
+            recorded,
+            old_out=recorded_out,
+            new_out=recorded_out,
+        ),
+        outputs(
+            "refresh",
+            type_name,
+            name,
+            recorded,
+            recorded,
+            old_out=recorded_out,
+            new_out=refreshed_out,
+        ),
+        *program,
+    ]
+
+
+def test_refreshed_preview_uses_the_refreshed_state_as_old() -> None:
+    # Both invitations were pending at the last apply and have since been accepted.
+    kept = role_members(*REPORTERS, ["a@x.example", "b@x.example"])
+    wanted = role_members(*REPORTERS, ["a@x.example"])
+    pending = members_out({"a@x.example": "pending", "b@x.example": "pending"})
+    active = members_out({"a@x.example": "active", "b@x.example": "active"})
+    name = "emergency.organisation-reporter"
+    events = _refreshed_preview(
+        name,
+        kept,
+        pending,
+        active,
+        [pre("update", "RoleMembers", name, kept, wanted, old_out=active, new_out={})],
+    )
+    [s] = steps_from_engine_events(events)
+    assert s.op is Op.UPDATE
+    assert s.old_outputs == active
+    plan = build_plan([s])
+    [member] = plan.units[0].resources[0].members
+    assert (member.email, member.action.value, member.previous_state) == (
+        "b@x.example",
+        "remove",
+        "active",
+    )
+    assert "pending" not in plan.to_text()
+
+
+def test_refresh_drift_is_seen_on_the_outputs_event() -> None:
+    props = unit("u", "Urology")
+    recorded = {"name": "Urology", "description": "", "version": 1}
+    refreshed = {"name": "Urology", "description": "changed on the platform", "version": 2}
+    drifted = _refreshed_preview(
+        "u",
+        props,
+        recorded,
+        refreshed,
+        [pre("same", "OrganisationalUnit", "u", props, props, old_out=refreshed)],
+    )
+    still = _refreshed_preview(
+        "v",
+        unit("v", "V"),
+        recorded,
+        recorded,
+        [pre("same", "OrganisationalUnit", "v", unit("v", "V"), unit("v", "V"), old_out=recorded)],
+    )
+    steps = {s.name: s for s in steps_from_engine_events(drifted + still)}
+    assert {n: s.op for n, s in steps.items()} == {"u": Op.REFRESH_DRIFT, "v": Op.SAME}
+    # The drift is from what the last apply recorded to what the platform holds now.
+    assert steps["u"].old_outputs == recorded
+    assert steps["u"].new_outputs == refreshed
+    plan = build_plan(steps.values())
+    assert plan.summary.drifted == 1
+    [change] = plan.units[0].resources
+    assert [(p.path, p.old, p.new) for p in change.properties] == [
+        ("description", "", "changed on the platform")
+    ]
+
+
+def test_a_new_provider_pickle_is_not_drift() -> None:
+    props = unit("u", "U")
+    events = _refreshed_preview(
+        "u",
+        props,
+        {"name": "U", "__provider": "old pickle"},
+        {"name": "U", "__provider": "new pickle"},
+        [pre("same", "OrganisationalUnit", "u", props, props)],
+    )
+    assert [s.op for s in steps_from_engine_events(events)] == [Op.SAME]
 
 
 def test_outputs_event_supplies_new_outputs() -> None:

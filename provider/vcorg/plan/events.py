@@ -3,6 +3,13 @@
 The engine reports a replacement as up to three steps on one URN (`create-replacement`,
 `replace`, `delete-replaced`); they become one `replace`. The stack resource, providers
 and components (the `Organisation`) carry nothing to review and are dropped.
+
+A refreshed preview (`preview --refresh`) reports each resource twice. First a `refresh`
+step: its pre-event has old == new (both the state recorded at the last apply), and
+only its `res_outputs_event` shows what the platform returned (old = recorded, new =
+refreshed). Then the program's own step (`same`, `update`, ...), whose old is the
+refreshed state. So drift is judged on the outputs event, and the program step's old,
+not the refresh's, is the "before" of what apply will do.
 """
 
 from __future__ import annotations
@@ -63,6 +70,9 @@ class _Acc:
     old: pe.StepEventStateMetadata | None = None
     new: pe.StepEventStateMetadata | None = None
     outputs: dict[str, Any] | None = None
+    # From a refresh: the state recorded at the last apply, and what the platform returned.
+    recorded: pe.StepEventStateMetadata | None = None
+    refreshed: pe.StepEventStateMetadata | None = None
 
 
 def _op_of(raw: Any) -> Op | None:
@@ -85,24 +95,36 @@ def steps_from_engine_events(events: Iterable[pe.EngineEvent]) -> list[ResourceS
             _add_pre(acc, pre.metadata)
             continue
         done = event.res_outputs_event
-        if done is not None and done.metadata.urn in acc and done.metadata.new is not None:
-            acc[done.metadata.urn].outputs = dict(done.metadata.new.outputs or {})
+        if done is None or done.metadata.urn not in acc:
+            continue
+        md = done.metadata
+        entry = acc[md.urn]
+        if _raw_op(md.op) == "refresh":
+            _add_refresh_outputs(entry, md)
+        elif md.new is not None:
+            entry.outputs = dict(md.new.outputs or {})
     return [_to_step(a) for _, a in sorted(acc.items())]
+
+
+def _raw_op(raw: Any) -> str:
+    return raw.value if isinstance(raw, pe.OpType) else str(raw)
 
 
 def _add_pre(acc: dict[str, _Acc], md: pe.StepEventMetadata) -> None:
     op = _op_of(md.op)
     if op is None or _skipped(md.type, md.new or md.old):
         return
-    raw = md.op.value if isinstance(md.op, pe.OpType) else str(md.op)
-    if raw == "refresh" and _outputs(md.old) != _outputs(md.new):
-        op = Op.REFRESH_DRIFT
     entry = acc.get(md.urn)
     if entry is None:
-        acc[md.urn] = _Acc(md.urn, md.type, op, md.old, md.new)
+        entry = acc[md.urn] = _Acc(md.urn, md.type, op)
+    if _raw_op(md.op) == "refresh":
+        # The refresh is not what apply will do: it only tells what the state was and is.
+        entry.recorded = entry.recorded or md.old
+        if _outputs(md.old) != _outputs(md.new):  # an engine that reports it up front
+            entry.refreshed = md.new
+            _raise(entry, Op.REFRESH_DRIFT)
         return
-    if _RANK[op] > _RANK[entry.op]:
-        entry.op = op
+    _raise(entry, op)
     # Across a replacement's events, keep the earliest old state and the latest new one.
     if entry.old is None and md.old is not None:
         entry.old = md.old
@@ -110,17 +132,47 @@ def _add_pre(acc: dict[str, _Acc], md: pe.StepEventMetadata) -> None:
         entry.new = md.new
 
 
+def _add_refresh_outputs(entry: _Acc, md: pe.StepEventMetadata) -> None:
+    """The platform's answer to a refresh: drift when it differs from the recorded state."""
+    entry.recorded = entry.recorded or md.old
+    entry.refreshed = md.new
+    if _outputs(entry.recorded) != _outputs(md.new):
+        _raise(entry, Op.REFRESH_DRIFT)
+
+
+def _raise(entry: _Acc, op: Op) -> None:
+    if _RANK[op] > _RANK[entry.op]:
+        entry.op = op
+
+
 def _outputs(state: pe.StepEventStateMetadata | None) -> dict[str, Any]:
-    return dict(state.outputs or {}) if state is not None else {}
+    # `__provider` is the pickled provider code, not platform state: a new vcorg release
+    # changes it everywhere and must not read as drift.
+    if state is None:
+        return {}
+    return {k: v for k, v in (state.outputs or {}).items() if k != "__provider"}
 
 
 def _to_step(a: _Acc) -> ResourceStep:
     old, new = a.old, a.new
+    new_outputs = a.outputs
+    if a.op is Op.REFRESH_DRIFT:
+        # Drift is the change from what the last apply recorded to what the platform holds.
+        old = a.recorded or old
+        if a.refreshed is not None:
+            new_outputs = _dict(a.refreshed, "outputs")
+        if new is None:  # a refresh without a program step (e.g. `pulumi refresh` events)
+            new = a.refreshed or a.recorded
+    elif old is None and a.op is not Op.CREATE:
+        # Only refresh events named this URN: the refreshed state is the current one.
+        old = a.refreshed or a.recorded
+        new = new or old
     if a.op is Op.DELETE:
         new = None
     if a.op is Op.CREATE:
         old = None
-    new_outputs = a.outputs if a.outputs is not None else _dict(new, "outputs")
+    if new_outputs is None:
+        new_outputs = _dict(new, "outputs")
     return ResourceStep(
         urn=a.urn,
         type_name=type_name_from_token(a.type_token),
