@@ -4,7 +4,7 @@ Exception tree (what `guard` turns into what)::
 
     CliError                 -> "vcorg: error: ..."            exit 1 (or .exit_code)
     └── UsageError           -> usage line + "vcorg: error: ..." exit 64
-    vcorg.config.ConfigError -> one line per problem             exit 1
+    vcorg.config.ConfigError -> one line per problem, on stderr  exit 1
     KeyboardInterrupt        -> "vcorg: interrupted"             exit 130
     anything else            -> "vcorg: error: ..." (traceback only with VCORG_DEBUG=1) exit 1
 """
@@ -72,7 +72,10 @@ def guard(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
         fail(str(exc))
         return ExitCode.USAGE
     except ConfigError as exc:
-        print_problems(exc.problems, getattr(args, "format", "text"))
+        # Here problems are diagnostics: stdout holds the command's output (a plan that
+        # may be redirected to plan.json). `validate`, whose output they are, prints them
+        # to stdout itself and never raises ConfigError.
+        print_problems(exc.problems, "text", stream=sys.stderr)
         return ExitCode.ERROR
     except CliError as exc:
         fail(str(exc))
