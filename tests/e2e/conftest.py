@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import pickle
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -49,13 +48,6 @@ ROLE_KEYS = {
 # Grant states that hold a seat; revoked grants are history.
 LIVE_STATES = frozenset({"active", "pending", "expired"})
 
-# pulumi 3.272's serialize_provider wraps pickle._Pickler._batch_setitems once more for
-# every dynamic resource and never unwraps it, so one process hits RecursionError after
-# some 900 resources. All inline programs of a test session run in this process; each
-# starts from the pristine method (taken at collection, before any program ran).
-# tests/e2e/test_provider_scale.py shows the bug itself.
-_PRISTINE_BATCH_SETITEMS = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
-
 
 def load_yaml(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text())
@@ -65,15 +57,9 @@ class OrgStack:
     """One platform and one stack; configs are written as YAML files under `workdir`."""
 
     def __init__(
-        self,
-        platform: PlatformServer,
-        workdir: Path,
-        *,
-        token_in_env: bool = True,
-        unwrap_pickler: bool = True,
+        self, platform: PlatformServer, workdir: Path, *, token_in_env: bool = True
     ) -> None:
         self.platform = platform
-        self.unwrap_pickler = unwrap_pickler
         self.workdir = workdir
         self.backend_dir = workdir / "state"
         self.backend_dir.mkdir(parents=True, exist_ok=True)
@@ -110,8 +96,6 @@ class OrgStack:
         import vcorg
 
         assert self.config_path is not None, "no config chosen for this stack"
-        if self.unwrap_pickler:
-            pickle._Pickler._batch_setitems = _PRISTINE_BATCH_SETITEMS  # type: ignore[attr-defined]
         vcorg.Organisation("org", config_path=self.config_path)
 
     # --- engine operations ----------------------------------------------------------
@@ -248,13 +232,6 @@ def object_count(dump: dict[str, Any]) -> int:
 
 
 # --- fixtures -----------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _unwrap_pickler_after_test() -> Iterator[None]:
-    """Leave no pulumi pickler wrappers behind for the tests that run after this one."""
-    yield
-    pickle._Pickler._batch_setitems = _PRISTINE_BATCH_SETITEMS  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")

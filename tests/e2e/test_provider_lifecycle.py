@@ -119,6 +119,30 @@ def test_move_waiting_area_keeps_link_and_id(hospital_stack: OrgStack, memory: M
     assert _urns(hospital_stack, "ed-follow-up") == urn_before
 
 
+def test_move_waiting_area_with_its_room(hospital_stack: OrgStack, memory: Memory) -> None:
+    # The room cannot change unit in place, so it is replaced; the platform clears the
+    # left-behind room's waitingAreaId as the area moves, and the replaced room's delete
+    # must cope with that new version (it once failed with 412 on a stale If-Match).
+    doc = memory.doc
+    units = doc["units"]
+    units["emergency"]["waitingAreas"]["diabetes-clinic"] = units["internal-medicine"][
+        "waitingAreas"
+    ].pop("diabetes-clinic")
+    units["emergency"]["meetingRooms"]["diabetes-team"] = units["internal-medicine"][
+        "meetingRooms"
+    ].pop("diabetes-team")
+    _, area_before = find_area(hospital_stack.platform.dump(), "Diabetes Education")
+
+    changes = _up(hospital_stack, doc, memory)
+    assert changes.get("replace") == 1, changes
+
+    unit, area_after = find_area(hospital_stack.platform.dump(), "Diabetes Education")
+    assert unit["name"] == "Emergency"
+    assert (area_after["id"], area_after["link"]) == (area_before["id"], area_before["link"])
+    (room,) = [r for r in unit["meetingRooms"] if r["name"] == "Diabetes Team Huddle"]
+    assert room["waitingAreaId"] == area_after["id"]
+
+
 def _urns(org: OrgStack, name: str) -> list[str]:
     return [r["urn"] for r in org.resources() if r["urn"].endswith(f"::{name}")]
 
