@@ -10,9 +10,7 @@ against a baseline measured in the same run: the no-op preview of an empty stack
 the engine's fixed cost.
 
 Each step runs in a fresh Python process, as `vcorg plan` and `vcorg apply` would, so the
-times include interpreter start-up and imports. (One process also cannot register more
-than about 900 dynamic resources: pulumi 3.272's `serialize_provider` wraps pickle's
-`_batch_setitems` once more on every call and never unwraps it, until RecursionError.)
+times include interpreter start-up and imports.
 """
 
 from __future__ import annotations
