@@ -21,6 +21,14 @@ def _area_names(platform: PlatformServer) -> set[str]:
     return {a["name"] for u in platform.dump()["units"] for a in u["waitingAreas"]}
 
 
+def _error_lines(stderr: str, start: str = "vcorg: error:") -> list[str]:
+    """The line starting with *start* and the hint lines after it."""
+    lines = stderr.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith(start))
+    rest = [line for line in lines[first + 1 :] if line.startswith("  hint:")]
+    return [lines[first], *rest]
+
+
 def test_deletion_cap_refuses_and_force_overrides(
     vcorg: Vcorg, platform: PlatformServer, tmp_path: Path
 ) -> None:
@@ -34,18 +42,30 @@ def test_deletion_cap_refuses_and_force_overrides(
     write_config(config, {"housing": unit("Housing", [LEAD], waitingAreas=areas(eight))})
     refused = vcorg("apply", config, "--yes")
     assert refused.returncode == 1, refused
-    assert "refusing to apply: the plan deletes 4 of 12 waiting areas" in refused.stderr
-    assert "--force" in refused.stderr
+    # Said once: the refusal with its numbers, then one hint.
+    assert _error_lines(refused.stderr) == [
+        "vcorg: error: refusing to apply: the plan deletes 4 of 12 waiting areas (33%), "
+        "more than the limit of 25% (--max-delete-fraction 0.25)",
+        "  hint: check the plan; if the deletions are intended, re-run with --force",
+    ]
     assert len(_area_names(platform)) == 12  # nothing deleted
 
     # `plan` warns a reviewer that apply will refuse.
     warned = vcorg("plan", config, "--detailed-exitcode", "--format", "markdown")
     assert warned.returncode == 2, warned
-    assert "apply will refuse this plan: the plan deletes 4 of 12" in warned.stderr
+    assert _error_lines(warned.stderr, "vcorg: warning:") == [
+        "vcorg: warning: apply will refuse this plan: the plan deletes 4 of 12 waiting "
+        "areas (33%), more than the limit of 25% (--max-delete-fraction 0.25)",
+        "  hint: check the plan; if the deletions are intended, re-run with --force",
+    ]
     assert "**`vcorg apply` will refuse this plan:** the plan deletes 4 of 12" in warned.stdout
+    assert warned.stdout.count("refus") == 1 and warned.stdout.count("force") == 1
     forced = vcorg("apply", config, "--yes", "--force")
     assert forced.returncode == 0, forced
-    assert "--force given; applying although" in forced.stderr
+    assert (
+        "vcorg: warning: --force given; applying although the plan deletes 4 of 12 waiting "
+        "areas (33%)" in forced.stderr
+    )
     assert _area_names(platform) == set(eight.values())
 
 
@@ -78,8 +98,12 @@ def test_self_lockout_refused_unless_forced(
     write_config(config, {"housing": unit("Housing", [LEAD])})
     refused = vcorg("apply", config, "--yes")
     assert refused.returncode == 1, refused
-    assert f"the API token's own account {ADMIN}" in refused.stderr
-    assert 'unit "Housing" (housing)' in refused.stderr
+    assert _error_lines(refused.stderr) == [
+        f"vcorg: error: refusing to apply: the API token's own account {ADMIN} would stop "
+        'being organisation administrator of unit "Housing" (housing) and could lock itself '
+        "out",
+        "  hint: re-run with --force if that is intended",
+    ]
     assert ADMIN in grants_of(platform.dump(), "Housing", "organisation-administrator")
 
     forced = vcorg("apply", config, "--yes", "--force")

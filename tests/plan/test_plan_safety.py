@@ -35,8 +35,16 @@ def test_deletions_over_the_fraction_are_refused_with_numbers_and_hint() -> None
         plan.raise_if_unsafe()
     e = err.value
     assert (e.type_name, e.deletions, e.managed, e.max_fraction) == ("MeetingRoom", 4, 12, 0.25)
-    assert "deletes 4 of 12 meeting rooms (33%)" in str(e)
-    assert "limit of 25%" in str(e) and "--force" in str(e)
+    # The message says what and the numbers; the advice is the hint, said once.
+    assert (
+        str(e)
+        == e.problem
+        == (
+            "the plan deletes 4 of 12 meeting rooms (33%), more than the limit of 25% "
+            "(--max-delete-fraction 0.25)"
+        )
+    )
+    assert "--force" in e.hint and "refusing" not in e.hint
     assert isinstance(e, UnsafePlan) and e.overridable
 
 
@@ -81,8 +89,11 @@ def test_unit_without_administrator_is_refused_even_with_force() -> None:
     for force in (False, True):
         with pytest.raises(UnitWithoutAdministrator) as err:
             plan.raise_if_unsafe(force=force)
-        assert 'unit "Housing" (housing)' in str(err.value)
-        assert "--force does not override" in str(err.value)
+        assert str(err.value) == (
+            'unit "Housing" (housing) would be left with no active or pending '
+            "organisation administrator"
+        )
+        assert "--force does not override" in err.value.hint
         assert not err.value.overridable
         assert err.value.units == (("housing", "Housing"),)
 
@@ -104,7 +115,11 @@ def test_self_lockout_is_refused_unless_forced() -> None:
     with pytest.raises(SelfLockout) as err:
         plan.raise_if_unsafe(token_email="BOT@x.example")
     assert err.value.email == "bot@x.example"
-    assert 'unit "Housing" (housing)' in str(err.value) and "--force" in str(err.value)
+    assert str(err.value) == (
+        "the API token's own account bot@x.example would stop being organisation "
+        'administrator of unit "Housing" (housing) and could lock itself out'
+    )
+    assert err.value.hint == "re-run with --force if that is intended"
     plan.raise_if_unsafe(token_email="bot@x.example", force=True)
     plan.raise_if_unsafe(token_email="b2@x.example")
 

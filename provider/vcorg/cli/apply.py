@@ -156,12 +156,8 @@ def _check_rails(
             token_email=email,
         )
     except UnsafePlan as exc:
-        hint = (
-            "re-run with --force if this is intended"
-            if exc.overridable
-            else "change the configuration; --force does not override this rail"
-        )
-        raise CommandFailed(str(exc), hint) from None
+        # The rail says what and the numbers, and its own advice; the verb is ours.
+        raise CommandFailed(f"refusing to apply: {exc.problem}", exc.hint) from None
     if args.force:
         # Say what --force let through, so the log shows it was a decision.
         try:
@@ -171,7 +167,7 @@ def _check_rails(
                 token_email=email,
             )
         except UnsafePlan as exc:
-            say(console, f"vcorg: warning: --force given; applying although {exc}")
+            say(console, f"vcorg: warning: --force given; applying although {exc.problem}")
 
 
 def _people(summary: Any) -> str:

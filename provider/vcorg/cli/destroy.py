@@ -68,10 +68,7 @@ def run(args: argparse.Namespace) -> int:
                 # Deleting everything is the point, so the deletion cap does not apply.
                 plan.raise_if_unsafe(max_delete_fraction=1.0, force=args.force, token_email=email)
             except UnsafePlan as exc:
-                raise CommandFailed(
-                    str(exc).replace("refusing to apply", "refusing to destroy"),
-                    "re-run with --force if this is intended" if exc.overridable else "",
-                ) from None
+                raise CommandFailed(f"refusing to destroy: {exc.problem}", exc.hint) from None
             confirm(
                 console,
                 f"Destroy all {total} objects vcorg manages in organisation "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vcorg.cli.errors import ExitCode
 from vcorg.cli.options import (
@@ -22,6 +22,9 @@ from vcorg.cli.options import (
     stderr_console,
     token_email,
 )
+
+if TYPE_CHECKING:
+    from vcorg.plan import UnsafePlan
 
 FORMATS = ("text", "markdown", "json")
 
@@ -91,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
     elif args.plan_format == "markdown":
         # Reviewers read the PR comment, not the job log: say there that apply will refuse.
         footer = (
-            f"\n> **`vcorg apply` will refuse this plan:** {md_escape(refusal)}\n"
+            f"\n> **`vcorg apply` will refuse this plan:** {md_escape(refusal.problem)}\n>\n"
+            f"> Hint: {md_escape(refusal.hint)}\n"
             if refusal
             else ""
         )
@@ -100,7 +104,11 @@ def run(args: argparse.Namespace) -> int:
         show_plan(plan)
     sys.stdout.flush()
     if refusal:
-        say(console, f"vcorg: warning: apply will refuse this plan: {refusal}")
+        say(
+            console,
+            f"vcorg: warning: apply will refuse this plan: {refusal.problem}\n"
+            f"  hint: {refusal.hint}",
+        )
 
     if args.out is not None:
         if outcome.pulumi_plan is None:  # pragma: no cover - preview(save_plan=True) sets it
@@ -135,12 +143,12 @@ def run(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _refusal(plan: Any, managed: dict[str, int], email: str) -> str:
-    """Why `apply` (with default options) would refuse this plan, or ''."""
+def _refusal(plan: Any, managed: dict[str, int], email: str) -> UnsafePlan | None:
+    """Why `apply` (with default options) would refuse this plan, or None."""
     from vcorg.plan import UnsafePlan
 
     try:
         plan.raise_if_unsafe(managed_counts=managed, token_email=email)
     except UnsafePlan as exc:
-        return str(exc).removeprefix("refusing to apply: ")
-    return ""
+        return exc
+    return None

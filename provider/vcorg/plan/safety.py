@@ -22,9 +22,20 @@ if TYPE_CHECKING:
 
 
 class UnsafePlan(Exception):
-    """Applying the plan would break a safety rail."""
+    """Applying the plan would break a safety rail.
+
+    `str(exc)` says what and the numbers, with no verb (the caller knows whether it is
+    refusing to apply or to destroy) and no advice; `hint` is the one line of advice.
+    Kept apart so the CLI prints each once: `vcorg: error: refusing to apply: <what>`
+    then `  hint: <hint>`.
+    """
 
     overridable = True
+
+    def __init__(self, problem: str, hint: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.hint = hint
 
 
 class UnitWithoutAdministrator(UnsafePlan):
@@ -36,9 +47,9 @@ class UnitWithoutAdministrator(UnsafePlan):
         self.units = tuple(units)
         names = ", ".join(unit_title(k, n) for k, n in self.units)
         super().__init__(
-            f"refusing to apply: {names} would be left with no active or pending "
-            "organisation administrator. Keep at least one address under "
-            "roles.organisationAdministrators of each unit. --force does not override this."
+            f"{names} would be left with no active or pending organisation administrator",
+            "keep at least one address under roles.organisationAdministrators of each "
+            "unit; --force does not override this rail",
         )
 
 
@@ -50,9 +61,9 @@ class SelfLockout(UnsafePlan):
         self.units = tuple(units)
         names = ", ".join(unit_title(k, n) for k, n in self.units)
         super().__init__(
-            f"refusing to apply: the API token's own account {email} would stop being "
-            f"organisation administrator of {names} and could lock itself out. "
-            "Re-run with --force if that is intended."
+            f"the API token's own account {email} would stop being organisation "
+            f"administrator of {names} and could lock itself out",
+            "re-run with --force if that is intended",
         )
 
 
@@ -65,10 +76,10 @@ class TooManyDeletions(UnsafePlan):
         self.managed = managed
         self.max_fraction = max_fraction
         super().__init__(
-            f"refusing to apply: the plan deletes {deletions} of {managed} "
+            f"the plan deletes {deletions} of {managed} "
             f"{kind_label(type_name, plural=True)} ({deletions / managed:.0%}), more than "
-            f"the limit of {max_fraction:.0%} (--max-delete-fraction {max_fraction:g}). "
-            "Check the plan; if the deletions are intended, re-run with --force."
+            f"the limit of {max_fraction:.0%} (--max-delete-fraction {max_fraction:g})",
+            "check the plan; if the deletions are intended, re-run with --force",
         )
 
 
