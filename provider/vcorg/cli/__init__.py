@@ -5,9 +5,11 @@ Each subcommand lives in its own module, ``vcorg.cli.<name>``, which defines::
     def register(subparsers) -> None   # add_parser(...); set_defaults(run=run)
     def run(args: argparse.Namespace) -> int
 
-and is registered by adding its name to ``COMMANDS``. Keep a module's top-level
-imports light (import Pulumi and friends inside ``run``) so ``vcorg validate``
-and ``--help`` stay fast.
+and is registered by adding its name and one-line help to ``COMMANDS``. Only the
+module of the command being run is imported (the others appear in ``vcorg --help``
+from ``COMMANDS`` alone), and a module's top-level imports stay light (Pulumi and
+friends are imported inside ``run``), so ``vcorg validate`` and ``--help`` never
+import the engine.
 """
 
 from __future__ import annotations
@@ -18,24 +20,51 @@ from collections.abc import Sequence
 
 from vcorg.cli.errors import ArgumentParser, ExitCode, UsageError, fail, guard, unexpected
 
-COMMANDS: tuple[str, ...] = ("validate", "plan", "apply", "destroy")
+# name -> the help `vcorg --help` lists; the same text as the module's own add_parser.
+COMMANDS: dict[str, str] = {
+    "validate": "check a configuration and report every problem",
+    "plan": "show what apply would change (dry run)",
+    "apply": "make the platform match the configuration",
+    "destroy": "delete every object vcorg manages for the organisation",
+}
 
 
-def build_parser() -> ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> ArgumentParser:
+    """The parser for *argv*: the command it names is fully registered, the rest listed.
+
+    Importing plan/apply/destroy costs the engine's import time, which `vcorg validate`
+    and `vcorg --help` should not pay, so the other commands get a placeholder parser
+    that is never used to parse.
+    """
     parser = ArgumentParser(
         prog="vcorg",
         description="Organisation-as-code for telehealth video-call platforms.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
-        importlib.import_module(f"vcorg.cli.{name}").register(subparsers)
+    chosen = _command_in(argv)
+    for name, summary in COMMANDS.items():
+        if name == chosen:
+            importlib.import_module(f"vcorg.cli.{name}").register(subparsers)
+        else:
+            subparsers.add_parser(name, help=summary)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand *argv* names: its first word (the top level only has -h)."""
+    for arg in argv:
+        if arg == "--":
+            return None
+        if not arg.startswith("-"):
+            return arg
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``vcorg`` script; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        parser = build_parser()
+        parser = build_parser(argv)
         args = parser.parse_args(argv)
     except UsageError as exc:
         fail(str(exc))

@@ -33,7 +33,7 @@ from vcorg.cli.options import (
 
 
 def register(subparsers: Any) -> None:
-    from vcorg.plan import DEFAULT_MAX_DELETE_FRACTION
+    from vcorg.plan.limits import DEFAULT_MAX_DELETE_FRACTION
 
     parser = subparsers.add_parser(
         "apply",

@@ -7,6 +7,8 @@ and render it with `to_text()`, `to_markdown()`, `to_json()` or `rich` (see docs
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .changes import (
     MemberAction,
     MemberChange,
@@ -20,7 +22,6 @@ from .changes import (
     Summary,
     UnitGroup,
 )
-from .events import steps_from_engine_events
 from .limits import DEFAULT_MAX_DELETE_FRACTION, MARKDOWN_LIMIT
 from .model import Plan
 from .planner import build_plan
@@ -28,6 +29,9 @@ from .rows import NO_CHANGES
 from .safety import SelfLockout, TooManyDeletions, UnitWithoutAdministrator, UnsafePlan
 from .steps import Op, ResourceStep
 from .values import SECRET, UNKNOWN
+
+if TYPE_CHECKING:
+    from .events import steps_from_engine_events
 
 __all__ = [
     "DEFAULT_MAX_DELETE_FRACTION",
@@ -56,3 +60,14 @@ __all__ = [
     "build_plan",
     "steps_from_engine_events",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # `events` reads Pulumi's event types, and importing `pulumi.automation` is slow:
+    # load it on first use, so `import vcorg.plan` (the CLI's help, saved plans,
+    # validate) does not pay for the engine.
+    if name == "steps_from_engine_events":
+        from .events import steps_from_engine_events
+
+        return steps_from_engine_events
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
