@@ -12,12 +12,8 @@ from starlette.types import ASGIApp
 
 from vcplatform import __version__, apimodels
 from vcplatform.db import Database
-from vcplatform.faults import (
-    BodyLimitMiddleware,
-    FaultMiddleware,
-    RateLimitMiddleware,
-    TransportCapture,
-)
+from vcplatform.faults import FaultMiddleware, TransportCapture
+from vcplatform.guards import BodyLimitMiddleware, RateLimitMiddleware
 from vcplatform.metrics import MetricsMiddleware, RequestCounter, RouteTemplates
 from vcplatform.problems import MEDIA_TYPE, install
 from vcplatform.routes import account, grants, meeting_rooms, units, waiting_areas

@@ -9,7 +9,7 @@ import pytest
 from vcplatform.context import check_if_match
 from vcplatform.db import DatabaseUrlError, normalise_url
 from vcplatform.errors import PreconditionFailed, ValidationFailed
-from vcplatform.faults import RateLimitMiddleware
+from vcplatform.guards import RateLimitMiddleware
 from vcplatform.ids import hash_token, new_api_token, new_id
 from vcplatform.metrics import RequestCounter, RouteTemplates
 from vcplatform.pagination import decode_cursor, encode_cursor
