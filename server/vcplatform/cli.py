@@ -160,6 +160,9 @@ def parser() -> argparse.ArgumentParser:
         help="create the account and role if missing; print a new token (only) on stdout",
     )
     token_create.add_argument("--org", required=True)
+    token_create.add_argument(
+        "--org-name", metavar="NAME", help="create the organisation with this name if missing"
+    )
     token_create.add_argument("--email", required=True)
     token_create.add_argument("--role", required=True, choices=ROLES)
     scope = token_create.add_mutually_exclusive_group()
@@ -232,6 +235,8 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps({"id": org.id, "key": org.key, "name": org.name, "created": created}))
     elif args.command == "token":
         scope_id = args.unit or args.waiting_area or args.meeting_room
+        if args.org_name:
+            operator.create_org(db, args.org, args.org_name)
         print(operator.create_token(db, args.org, args.email, args.role, scope_id))
     elif args.command == "invitations":
         change = (
