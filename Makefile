@@ -1,11 +1,14 @@
 # The two commands of the README's quick start. Both install what they need themselves.
-.PHONY: demo test lint bench
+.PHONY: demo test serve lint bench
 
 demo:  ## the reference platform on SQLite, a local Pulumi backend, the hospital applied, changed and re-planned
 	scripts/demo
 
 test:  ## every test: unit, contract, fuzz, PostgreSQL storage, and end-to-end through the real engine
 	scripts/test
+
+serve:  ## the reference platform on ./vcplatform.db, http://127.0.0.1:8750
+	scripts/bootstrap && .venv/bin/vcplatform serve
 
 lint:
 	scripts/bootstrap && .venv/bin/ruff check . && .venv/bin/ruff format --check .
