@@ -309,12 +309,18 @@ _MAX_LISTED = 5
 def _failure_message(what: str, failures: list[EngineFailure], cancelled: bool) -> str:
     causes = _unique(failures)
     if cancelled or all(_CONSEQUENTIAL.match(f.message) for f in causes):
-        # Only steps that never ran: the run was interrupted, not refused by the platform.
+        # Only steps that never ran: nothing the platform refused is to blame.
         skipped = sum(1 for f in failures if _CONSEQUENTIAL.match(f.message))
+        before = f" before {skipped} planned change(s) were made" if skipped else ""
+        if not cancelled:
+            # The program or the engine stopped without a resource error of its own.
+            return (
+                f"the {what} stopped{before}; the engine output above says why, and the "
+                "changes already made are recorded in the state"
+            )
         return (
-            f"the {what} was interrupted"
-            + (f" before {skipped} planned change(s) were made" if skipped else "")
-            + "; the changes already made are recorded in the state"
+            f"the {what} was interrupted{before}; "
+            "the changes already made are recorded in the state"
         )
     listed = "; ".join(_describe(f) for f in causes[:_MAX_LISTED])
     more = len(causes) - _MAX_LISTED
