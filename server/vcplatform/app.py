@@ -83,6 +83,24 @@ def build(settings: Settings, db: Database) -> Platform:
 
 
 VERSIONED = ("Organisation", "Unit", "WaitingArea", "MeetingRoom", "Grant")
+# OpenAPI links: from a create to what can be done with the object it returned.
+LINKS = {
+    "create_unit": ("unit_id", ("get_unit", "update_unit", "delete_unit")),
+    "create_waiting_area": (
+        "area_id",
+        ("get_waiting_area", "update_waiting_area", "delete_waiting_area"),
+    ),
+    "create_meeting_room": (
+        "room_id",
+        (
+            "get_meeting_room",
+            "update_meeting_room",
+            "reset_meeting_room_link",
+            "delete_meeting_room",
+        ),
+    ),
+    "create_grant": ("grant_id", ("get_grant", "resend_grant", "delete_grant")),
+}
 
 
 def openapi(app: FastAPI) -> dict[str, Any]:
@@ -132,6 +150,18 @@ def openapi(app: FastAPI) -> dict[str, Any]:
                         headers["Idempotency-Replayed"] = {
                             "$ref": "#/components/headers/IdempotencyReplayed"
                         }
+            if operation.get("operationId") in LINKS:
+                parameter, targets = LINKS[operation["operationId"]]
+                responses["201"]["links"] = {
+                    target: {
+                        "operationId": target,
+                        "parameters": {
+                            "org": "$request.path.org",
+                            parameter: "$response.body#/id",
+                        },
+                    }
+                    for target in targets
+                }
             for status in PROBLEM_STATUSES:
                 if path.startswith(API_PREFIX) or status in ("429", "500", "503"):
                     responses[status] = {"$ref": f"#/components/responses/Problem{status}"}

@@ -63,6 +63,42 @@ def test_contract_covers_every_route_of_the_architecture() -> None:
     assert {path: set(ops) for path, ops in paths.items()} == expected
 
 
+def schemathesis(
+    server: PlatformServer, workdir: Path, parameters: dict[str, str], *args: str
+) -> None:
+    """Run the schemathesis CLI against ``server``; fail with its report on any finding."""
+    config = workdir / "schemathesis.toml"
+    config.write_text(
+        "[parameters]\n" + "".join(f'"path.{k}" = "{v}"\n' for k, v in parameters.items())
+    )
+    command = [
+        str(Path(sys.executable).parent / "schemathesis"),
+        "--config-file",
+        str(config),
+        "run",
+        f"{server.url}/openapi.json",
+        "--header",
+        f"Authorization: Bearer {server.token}",
+        "--seed",
+        "20261125",
+        # One worker: with several, hypothesis' lambda-source parsing races in
+        # schemathesis 4.32 ("AST constructor recursion depth mismatch").
+        "--workers",
+        "1",
+        "--request-timeout",
+        "30",
+        "--output-truncate",
+        "true",
+        *args,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=workdir)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-20_000:]
+    assert "passed" in output
+    server_log = server.stderr_path.read_text()
+    assert "Traceback" not in server_log, server_log[-5_000:]
+
+
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
     """Fuzz every operation against a live server (50 examples each: about 25 s)."""
@@ -80,43 +116,38 @@ def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
             },
         ).json()
         # Real ids, so the fuzzer reaches the handlers instead of 404s.
-        config = tmp_path / "schemathesis.toml"
-        config.write_text(
-            "[parameters]\n"
-            f'"path.org" = "{server.org}"\n'
-            f'"path.unit_id" = "{unit["id"]}"\n'
-            f'"path.area_id" = "{area["id"]}"\n'
-            f'"path.room_id" = "{room["id"]}"\n'
-            f'"path.grant_id" = "{grant["id"]}"\n'
-        )
-        command = [
-            str(Path(sys.executable).parent / "schemathesis"),
-            "--config-file",
-            str(config),
-            "run",
-            f"{server.url}/openapi.json",
-            "--header",
-            f"Authorization: Bearer {server.token}",
+        ids = {
+            "org": server.org,
+            "unit_id": unit["id"],
+            "area_id": area["id"],
+            "room_id": room["id"],
+            "grant_id": grant["id"],
+        }
+        schemathesis(
+            server,
+            tmp_path,
+            ids,
             "--checks",
             ",".join(CHECKS),
             "--phases",
             "examples,coverage,fuzzing",
             "--max-examples",
             "50",
-            "--seed",
-            "20261125",
-            # One worker: with several, hypothesis' lambda-source parsing races in
-            # schemathesis 4.32 ("AST constructor recursion depth mismatch").
-            "--workers",
-            "1",
-            "--request-timeout",
-            "30",
-            "--output-truncate",
-            "true",
-        ]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
-        server_log = server.stderr_path.read_text()
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-20_000:]
-    assert "passed" in output
-    assert "Traceback" not in server_log, server_log[-5_000:]
+        )
+
+
+@pytest.mark.slow
+def test_schemathesis_stateful_links(tmp_path: Path) -> None:
+    """Follow the OpenAPI links (create → read, change, delete) with real ids."""
+    with PlatformServer(tmp_path / "platform") as server:
+        schemathesis(
+            server,
+            tmp_path,
+            {"org": server.org},
+            "--checks",
+            ",".join((*CHECKS, "use_after_free", "ensure_resource_availability")),
+            "--phases",
+            "stateful",
+            "--max-examples",
+            "50",
+        )
