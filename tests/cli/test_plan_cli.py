@@ -174,6 +174,8 @@ def test_refreshed_plan_sees_accepted_invitations(
     line = next(ln for ln in refreshed.stdout.splitlines() if "ed.quality@" in ln)
     assert "remove ed.quality@" in line, refreshed
     assert "pending" not in line, refreshed
+    # Accepting an invitation is not drift: nobody changed what the config sets.
+    assert " 0 drifted" in refreshed.stdout, refreshed.stdout
 
 
 def test_default_state_lives_next_to_the_config(vcorg: Vcorg, tmp_path: Path) -> None:

@@ -351,6 +351,25 @@ def test_refresh_drift_is_seen_on_the_outputs_event() -> None:
     ]
 
 
+def test_accepted_invitations_and_new_versions_are_not_drift() -> None:
+    # Between applies, people accept invitations and the platform bumps versions: nobody
+    # edited anything the config sets, so a refreshed plan must stay quiet about it.
+    name = "emergency.organisation-reporter"
+    props = role_members(*REPORTERS, ["a@x.example"])
+    pending = {**props, **members_out({"a@x.example": "pending"}), "version": 1}
+    active = {**props, **members_out({"a@x.example": "active"}), "version": 2}
+    quiet = _refreshed_preview(
+        name, props, pending, active, [pre("same", "RoleMembers", name, props, props)]
+    )
+    assert [s.op for s in steps_from_engine_events(quiet)] == [Op.SAME]
+    # A person added in the console changes the managed email set: that is drift.
+    console = {**active, "emails": ["a@x.example", "c@x.example"]}
+    loud = _refreshed_preview(
+        name, props, active, console, [pre("same", "RoleMembers", name, props, props)]
+    )
+    assert [s.op for s in steps_from_engine_events(loud)] == [Op.REFRESH_DRIFT]
+
+
 def test_a_new_provider_pickle_is_not_drift() -> None:
     props = unit("u", "U")
     events = _refreshed_preview(

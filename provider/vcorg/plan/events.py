@@ -120,7 +120,7 @@ def _add_pre(acc: dict[str, _Acc], md: pe.StepEventMetadata) -> None:
     if _raw_op(md.op) == "refresh":
         # The refresh is not what apply will do: it only tells what the state was and is.
         entry.recorded = entry.recorded or md.old
-        if _outputs(md.old) != _outputs(md.new):  # an engine that reports it up front
+        if _managed(md.old) != _managed(md.new):  # an engine that reports it up front
             entry.refreshed = md.new
             _raise(entry, Op.REFRESH_DRIFT)
         return
@@ -136,8 +136,28 @@ def _add_refresh_outputs(entry: _Acc, md: pe.StepEventMetadata) -> None:
     """The platform's answer to a refresh: drift when it differs from the recorded state."""
     entry.recorded = entry.recorded or md.old
     entry.refreshed = md.new
-    if _outputs(entry.recorded) != _outputs(md.new):
+    if _managed(entry.recorded) != _managed(md.new):
         _raise(entry, Op.REFRESH_DRIFT)
+
+
+# Outputs the platform owns but the config does not set, which still matter to people.
+_WATCHED_OUTPUTS = frozenset({"link"})
+# vcorg.resources reserves these as empty input slots so the engine keeps them as outputs.
+_OUTPUT_SLOTS = frozenset({"createdAt", "updatedAt", "version", "members", "unitId", "link"})
+
+
+def _managed(state: pe.StepEventStateMetadata | None) -> dict[str, Any]:
+    """The outputs that drift is judged on: what the config sets, plus the link.
+
+    Versions, timestamps and invitation states move on without anyone editing anything
+    (an invitation accepted is not drift); a renamed area or a console-added person is.
+    """
+    outputs = _outputs(state)
+    inputs = (state.inputs or {}) if state is not None else {}
+    keys = {k for k, v in inputs.items() if not (v is None and k in _OUTPUT_SLOTS)}
+    keys |= _WATCHED_OUTPUTS
+    keys.discard("resourceUrn")
+    return {k: v for k, v in outputs.items() if k in keys}
 
 
 def _raise(entry: _Acc, op: Op) -> None:
