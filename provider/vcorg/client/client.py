@@ -239,12 +239,7 @@ class PlatformClient:
     def get_object(
         self, org: str, collection: Collection, object_id: str, *, subject: str | None = None
     ) -> JSONObject:
-        response = self.request(
-            "GET",
-            self._path(org, collection, object_id),
-            action="read",
-            subject=subject or f"{collection.label} {object_id}",
-        )
+        response = self._object_request("GET", org, collection, object_id, "read", subject)
         return _with_version(response)
 
     def create_object(
@@ -281,13 +276,15 @@ class PlatformClient:
         version: int | float | None = None,
         subject: str | None = None,
     ) -> JSONObject:
-        response = self.request(
+        response = self._object_request(
             "PATCH",
-            self._path(org, collection, object_id),
+            org,
+            collection,
+            object_id,
+            "update",
+            subject,
             json=patch,
             headers=_if_match(version),
-            action="update",
-            subject=subject or f"{collection.label} {object_id}",
         )
         return _with_version(response)
 
@@ -300,12 +297,27 @@ class PlatformClient:
         version: int | float | None = None,
         subject: str | None = None,
     ) -> None:
-        self.request(
-            "DELETE",
+        self._object_request(
+            "DELETE", org, collection, object_id, "delete", subject, headers=_if_match(version)
+        )
+
+    def _object_request(
+        self,
+        method: str,
+        org: str,
+        collection: Collection,
+        object_id: str,
+        action: str,
+        subject: str | None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """One request on an existing object; errors name it by kind and id by default."""
+        return self.request(
+            method,
             self._path(org, collection, object_id),
-            headers=_if_match(version),
-            action="delete",
+            action=action,
             subject=subject or f"{collection.label} {object_id}",
+            **kwargs,
         )
 
     # -- named operations ------------------------------------------------------------
