@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+import pulumi
 from pulumi.dynamic import (
     CheckResult,
     ConfigureRequest,
@@ -34,6 +35,7 @@ from vcorg.client import (
     Problem,
 )
 
+from .dynamic import VcorgResource
 from .errors import ResourceError, reported
 from .props import changed_fields, digest, is_unknown, public, same
 from .session import Session, session_for
@@ -332,3 +334,35 @@ def to_api(value: Any) -> Any:
     if is_unknown(value):
         raise ResourceError("internal error: an unknown value reached the platform API")
     return value
+
+
+class ObjectResource(VcorgResource):
+    """Base of the resource classes whose provider is an :class:`ObjectProvider`.
+
+    Every such object takes an organisation, a key and ``adopt``, and reports the API's
+    metadata; the subclass names only its own inputs and extra outputs.
+    """
+
+    version: pulumi.Output[int]
+
+    def __init__(
+        self,
+        provider: ObjectProvider,
+        resource_name: str,
+        *,
+        organisation: pulumi.Input[str],
+        key: pulumi.Input[str],
+        fields: Mapping[str, Any],
+        adopt: pulumi.Input[bool],
+        opts: pulumi.ResourceOptions | None,
+        outputs: tuple[str, ...] = (),
+    ) -> None:
+        # Inputs in the order they have always been registered: organisation and key
+        # first, the kind's own fields, adopt last.
+        props = {"organisation": organisation, "key": key, **fields, "adopt": adopt}
+        super().__init__(provider, resource_name, props, opts, (*META_FIELDS, *outputs))
+
+
+def listed(value: Any) -> Any:
+    """A tuple default (immutable, so safe as a default) as the list Pulumi serialises."""
+    return list(value) if isinstance(value, tuple) else value

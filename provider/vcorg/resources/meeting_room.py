@@ -9,8 +9,7 @@ import pulumi
 
 from vcorg.client import Collection
 
-from .base import META_FIELDS, ObjectProvider
-from .dynamic import VcorgResource
+from .base import ObjectProvider, ObjectResource
 from .validation import Checker, check_participants
 
 
@@ -33,11 +32,10 @@ class MeetingRoomProvider(ObjectProvider):
 MEETING_ROOM_PROVIDER = MeetingRoomProvider()
 
 
-class MeetingRoom(VcorgResource, module="vcorg", name="MeetingRoom"):
+class MeetingRoom(ObjectResource, module="vcorg", name="MeetingRoom"):
     """A meeting room. Moving it to another unit replaces it (delete first)."""
 
     link: pulumi.Output[str]
-    version: pulumi.Output[int]
 
     def __init__(
         self,
@@ -55,9 +53,7 @@ class MeetingRoom(VcorgResource, module="vcorg", name="MeetingRoom"):
         adopt: pulumi.Input[bool] = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = {
-            "organisation": organisation,
-            "key": key,
+        fields = {
             "unitKey": unit_key,
             "unitId": unit_id,
             "waitingAreaKey": waiting_area_key,
@@ -65,6 +61,14 @@ class MeetingRoom(VcorgResource, module="vcorg", name="MeetingRoom"):
             "name": name,
             "description": description,
             "maxParticipants": max_participants,
-            "adopt": adopt,
         }
-        super().__init__(MEETING_ROOM_PROVIDER, resource_name, props, opts, (*META_FIELDS, "link"))
+        super().__init__(
+            MEETING_ROOM_PROVIDER,
+            resource_name,
+            organisation=organisation,
+            key=key,
+            fields=fields,
+            adopt=adopt,
+            opts=opts,
+            outputs=("link",),
+        )

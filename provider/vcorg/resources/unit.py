@@ -9,8 +9,7 @@ import pulumi
 
 from vcorg.client import Collection
 
-from .base import META_FIELDS, ObjectProvider
-from .dynamic import VcorgResource
+from .base import ObjectProvider, ObjectResource, listed
 from .validation import Checker
 
 
@@ -26,10 +25,8 @@ class UnitProvider(ObjectProvider):
 UNIT_PROVIDER = UnitProvider()
 
 
-class OrganisationalUnit(VcorgResource, module="vcorg", name="OrganisationalUnit"):
+class OrganisationalUnit(ObjectResource, module="vcorg", name="OrganisationalUnit"):
     """An organisational unit. Renames and tag changes are updates in place."""
-
-    version: pulumi.Output[int]
 
     def __init__(
         self,
@@ -43,14 +40,17 @@ class OrganisationalUnit(VcorgResource, module="vcorg", name="OrganisationalUnit
         adopt: pulumi.Input[bool] = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = {
-            "organisation": organisation,
-            "key": key,
+        fields = {
             "name": name,
             "description": description,
-            "reportingTags": list(reporting_tags)
-            if isinstance(reporting_tags, tuple)
-            else reporting_tags,
-            "adopt": adopt,
+            "reportingTags": listed(reporting_tags),
         }
-        super().__init__(UNIT_PROVIDER, resource_name, props, opts, META_FIELDS)
+        super().__init__(
+            UNIT_PROVIDER,
+            resource_name,
+            organisation=organisation,
+            key=key,
+            fields=fields,
+            adopt=adopt,
+            opts=opts,
+        )

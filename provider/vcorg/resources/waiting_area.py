@@ -9,8 +9,7 @@ import pulumi
 
 from vcorg.client import Collection
 
-from .base import META_FIELDS, ObjectProvider
-from .dynamic import VcorgResource
+from .base import ObjectProvider, ObjectResource, listed
 from .props import is_unknown
 from .validation import (
     WAITING_AREA_TYPES,
@@ -64,11 +63,10 @@ class WaitingAreaProvider(ObjectProvider):
 WAITING_AREA_PROVIDER = WaitingAreaProvider()
 
 
-class WaitingArea(VcorgResource, module="vcorg", name="WaitingArea"):
+class WaitingArea(ObjectResource, module="vcorg", name="WaitingArea"):
     """A waiting area. Every change, including a move to another unit, is in place."""
 
     link: pulumi.Output[str]
-    version: pulumi.Output[int]
 
     def __init__(
         self,
@@ -91,25 +89,27 @@ class WaitingArea(VcorgResource, module="vcorg", name="WaitingArea"):
         adopt: pulumi.Input[bool] = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = {
-            "organisation": organisation,
-            "key": key,
+        fields = {
             "unitKey": unit_key,
             "unitId": unit_id,
             "name": name,
             "description": description,
             "type": type,
             "accessHours": access_hours,
-            "callerDetails": _listed(caller_details),
+            "callerDetails": listed(caller_details),
             "informationForCallers": information_for_callers,
             "suspended": suspended,
             "suspendedMessageForCallers": suspended_message_for_callers,
             "suspendedMessageForStaff": suspended_message_for_staff,
-            "reportingTags": _listed(reporting_tags),
-            "adopt": adopt,
+            "reportingTags": listed(reporting_tags),
         }
-        super().__init__(WAITING_AREA_PROVIDER, resource_name, props, opts, (*META_FIELDS, "link"))
-
-
-def _listed(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
+        super().__init__(
+            WAITING_AREA_PROVIDER,
+            resource_name,
+            organisation=organisation,
+            key=key,
+            fields=fields,
+            adopt=adopt,
+            opts=opts,
+            outputs=("link",),
+        )
