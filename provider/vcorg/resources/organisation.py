@@ -108,12 +108,7 @@ class Organisation(pulumi.ComponentResource):
     ) -> None:
         res = WaitingArea(
             wa_key,
-            organisation=self.organisation,
-            key=wa_key,
-            unit_key=unit_key,
-            unit_id=unit.id,
-            name=wa.name,
-            description=wa.description,
+            **self._in_unit(unit_key, unit, wa_key, wa),
             type=wa.type,
             access_hours=_dump(wa.access_hours),
             caller_details=[_dump(d) for d in wa.caller_details],
@@ -122,8 +117,6 @@ class Organisation(pulumi.ComponentResource):
             suspended_message_for_callers=wa.suspended_message_for_callers,
             suspended_message_for_staff=wa.suspended_message_for_staff,
             reporting_tags=list(wa.reporting_tags),
-            adopt=self._adopt,
-            opts=self._child,
         )
         self.waiting_areas[wa_key] = res
         self._add_roles(unit_key, "waiting-area", wa_key, res.id, wa.roles, WAITING_AREA_ROLES)
@@ -134,20 +127,28 @@ class Organisation(pulumi.ComponentResource):
         area = self.waiting_areas.get(room.waiting_area) if room.waiting_area else None
         res = MeetingRoom(
             room_key,
-            organisation=self.organisation,
-            key=room_key,
-            unit_key=unit_key,
-            unit_id=unit.id,
-            name=room.name,
-            description=room.description,
+            **self._in_unit(unit_key, unit, room_key, room),
             max_participants=room.max_participants,
             waiting_area_key=room.waiting_area,
             waiting_area_id=area.id if area is not None else None,
-            adopt=self._adopt,
-            opts=self._child,
         )
         self.meeting_rooms[room_key] = res
         self._add_roles(unit_key, "meeting-room", room_key, res.id, room.roles, MEETING_ROOM_ROLES)
+
+    def _in_unit(
+        self, unit_key: str, unit: OrganisationalUnit, key: str, item: Any
+    ) -> dict[str, Any]:
+        """The arguments every object placed in a unit (waiting area, meeting room) takes."""
+        return {
+            "organisation": self.organisation,
+            "key": key,
+            "unit_key": unit_key,
+            "unit_id": unit.id,
+            "name": item.name,
+            "description": item.description,
+            "adopt": self._adopt,
+            "opts": self._child,
+        }
 
     def _add_roles(
         self,
