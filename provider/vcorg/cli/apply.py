@@ -15,37 +15,33 @@ from typing import Any
 from vcorg.cli.errors import ExitCode, UsageError
 from vcorg.cli.options import (
     CommandFailed,
-    add_refresh_option,
-    add_target_options,
+    add_target_command,
     add_yes_option,
     confirm,
-    connect,
+    connected,
     engine_errors,
     fraction,
     open_org_stack,
     platform_errors,
-    resolve_target,
     say,
     show_plan,
-    stderr_console,
-    token_email,
 )
 
 
 def register(subparsers: Any) -> None:
     from vcorg.plan.limits import DEFAULT_MAX_DELETE_FRACTION
 
-    parser = subparsers.add_parser(
+    parser = add_target_command(
+        subparsers,
         "apply",
-        help="make the platform match the configuration",
+        help_text="make the platform match the configuration",
         description=(
             "Show the plan, check the safety rails, ask for confirmation (or take --yes) "
             "and apply it with a progress display. Exit 0 when applied or nothing to do, "
             "1 on error or refusal, 64 on a usage error, 130 when interrupted."
         ),
+        refresh=True,
     )
-    add_target_options(parser)
-    add_refresh_option(parser)
     parser.add_argument(
         "--plan",
         type=Path,
@@ -83,61 +79,56 @@ def run(args: argparse.Namespace) -> int:
 
     if args.plan is not None and args.refresh:
         raise UsageError("--refresh cannot be combined with --plan: the saved plan decides")
-    console = stderr_console()
-    target = resolve_target(args)
-    with connect(target) as client:
-        email = token_email(client, target)
-        with engine_errors():
-            stack = open_org_stack(target)
-            if args.plan is not None:
-                try:
-                    saved = SavedPlan.read(args.plan)
-                    saved.check_target(
-                        organisation=target.organisation,
-                        stack=target.stack_name,
-                        api_url=target.api_url,
-                    )
-                    with platform_errors():
-                        now = platform_fingerprint(client, target.organisation)
-                    saved.check_current(config_digest=config_digest(target.config), platform=now)
-                except SavedPlanError as exc:
-                    raise CommandFailed(
-                        f"not applying {args.plan}: {exc}",
-                        "make a new plan with `vcorg plan --out PLAN_FILE`, review it, "
-                        "and apply that",
-                    ) from None
-                steps, pulumi_plan, refresh = saved.steps, saved.pulumi_plan, saved.refresh
-                say(console, f"Applying the plan saved in {args.plan} ({saved.created_at}).")
-            else:
-                say(
-                    console,
-                    f"Planning organisation {target.organisation!r} "
-                    f"(stack {target.stack_name!r}) against {target.api_url}...",
+    with connected(args) as (console, target, client, email), engine_errors():
+        stack = open_org_stack(target)
+        if args.plan is not None:
+            try:
+                saved = SavedPlan.read(args.plan)
+                saved.check_target(
+                    organisation=target.organisation,
+                    stack=target.stack_name,
+                    api_url=target.api_url,
                 )
-                preview = stack.preview(refresh=args.refresh, save_plan=True)
-                steps, pulumi_plan, refresh = preview.steps, preview.pulumi_plan, args.refresh
+                with platform_errors():
+                    now = platform_fingerprint(client, target.organisation)
+                saved.check_current(config_digest=config_digest(target.config), platform=now)
+            except SavedPlanError as exc:
+                raise CommandFailed(
+                    f"not applying {args.plan}: {exc}",
+                    "make a new plan with `vcorg plan --out PLAN_FILE`, review it, and apply that",
+                ) from None
+            steps, pulumi_plan, refresh = saved.steps, saved.pulumi_plan, saved.refresh
+            say(console, f"Applying the plan saved in {args.plan} ({saved.created_at}).")
+        else:
+            say(
+                console,
+                f"Planning organisation {target.organisation!r} "
+                f"(stack {target.stack_name!r}) against {target.api_url}...",
+            )
+            preview = stack.preview(refresh=args.refresh, save_plan=True)
+            steps, pulumi_plan, refresh = preview.steps, preview.pulumi_plan, args.refresh
 
-            plan = build_plan(steps, token_email=email)
-            show_plan(plan)
-            if not plan.has_changes:
-                return ExitCode.OK
-            managed = stack.managed_counts()
-            _check_rails(plan, args, managed, email, console)
-            total = count_changes(steps)
-            if total:
-                confirm(
-                    console,
-                    f"Apply {total} change{'s' if total != 1 else ''} to organisation "
-                    f"{target.organisation!r}?",
-                    yes=args.yes,
-                    action="apply",
-                )
-            else:
-                # Only drift in what the platform reports (say, accepted invitations):
-                # nothing on the platform changes, the update just records it.
-                say(console, "Nothing on the platform changes; recording its current state.")
-            with ApplyProgress(console, total) as progress:
-                outcome = stack.up(refresh=refresh, pulumi_plan=pulumi_plan, listener=progress)
+        plan = build_plan(steps, token_email=email)
+        show_plan(plan)
+        if not plan.has_changes:
+            return ExitCode.OK
+        managed = stack.managed_counts()
+        _check_rails(plan, args, managed, email, console)
+        total = count_changes(steps)
+        if total:
+            confirm(
+                console,
+                f"Apply {total} change{'s' if total != 1 else ''} to organisation "
+                f"{target.organisation!r}?",
+                yes=args.yes,
+                action="apply",
+            )
+        else:
+            # Only drift in what the platform reports (say, accepted invitations):
+            # nothing on the platform changes, the update just records it.
+            say(console, "Nothing on the platform changes; recording its current state.")
+        with ApplyProgress(console, total) as progress:
+            outcome = stack.up(refresh=refresh, pulumi_plan=pulumi_plan, listener=progress)
     say(console, summary_line(outcome.steps, outcome.seconds) + _people(plan.summary))
     _print_new_links(console, outcome.steps)
     return ExitCode.OK

@@ -8,32 +8,30 @@ from typing import Any
 from vcorg.cli.errors import ExitCode
 from vcorg.cli.options import (
     CommandFailed,
-    add_target_options,
+    add_target_command,
     add_yes_option,
     confirm,
-    connect,
+    connected,
     engine_errors,
     open_org_stack,
-    resolve_target,
     say,
     show_plan,
-    stderr_console,
-    token_email,
 )
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
+    parser = add_target_command(
+        subparsers,
         "destroy",
-        help="delete every object vcorg manages for the organisation",
+        help_text="delete every object vcorg manages for the organisation",
         description=(
             "Delete every unit, waiting area, meeting room and role grant the stack "
             "manages (waiting-area links stop working). Shows the plan and asks for "
             "confirmation, unless --yes. Exit 0 when done or nothing to do, 1 on error "
             "or refusal, 64 on a usage error, 130 when interrupted."
         ),
+        refresh=False,
     )
-    add_target_options(parser)
     add_yes_option(parser, "destroy")
     parser.add_argument(
         "--force",
@@ -47,36 +45,32 @@ def run(args: argparse.Namespace) -> int:
     from vcorg.engine.progress import ApplyProgress, count_changes, summary_line
     from vcorg.plan import UnsafePlan, build_plan
 
-    console = stderr_console()
-    target = resolve_target(args)
-    with connect(target) as client:
-        email = token_email(client, target)
-        with engine_errors():
-            stack = open_org_stack(target)
-            say(
-                console,
-                f"Planning the destruction of organisation {target.organisation!r} "
-                f"(stack {target.stack_name!r})...",
-            )
-            preview = stack.preview_destroy()
-            plan = build_plan(preview.steps, token_email=email)
-            show_plan(plan)
-            total = count_changes(preview.steps)
-            if not total:
-                return ExitCode.OK
-            try:
-                # Deleting everything is the point, so the deletion cap does not apply.
-                plan.raise_if_unsafe(max_delete_fraction=1.0, force=args.force, token_email=email)
-            except UnsafePlan as exc:
-                raise CommandFailed(f"refusing to destroy: {exc.problem}", exc.hint) from None
-            confirm(
-                console,
-                f"Destroy all {total} objects vcorg manages in organisation "
-                f"{target.organisation!r}? Waiting-area links stop working.",
-                yes=args.yes,
-                action="destroy",
-            )
-            with ApplyProgress(console, total, description="Destroying") as progress:
-                outcome = stack.destroy(listener=progress)
+    with connected(args) as (console, target, _client, email), engine_errors():
+        stack = open_org_stack(target)
+        say(
+            console,
+            f"Planning the destruction of organisation {target.organisation!r} "
+            f"(stack {target.stack_name!r})...",
+        )
+        preview = stack.preview_destroy()
+        plan = build_plan(preview.steps, token_email=email)
+        show_plan(plan)
+        total = count_changes(preview.steps)
+        if not total:
+            return ExitCode.OK
+        try:
+            # Deleting everything is the point, so the deletion cap does not apply.
+            plan.raise_if_unsafe(max_delete_fraction=1.0, force=args.force, token_email=email)
+        except UnsafePlan as exc:
+            raise CommandFailed(f"refusing to destroy: {exc.problem}", exc.hint) from None
+        confirm(
+            console,
+            f"Destroy all {total} objects vcorg manages in organisation "
+            f"{target.organisation!r}? Waiting-area links stop working.",
+            yes=args.yes,
+            action="destroy",
+        )
+        with ApplyProgress(console, total, description="Destroying") as progress:
+            outcome = stack.destroy(listener=progress)
     say(console, summary_line(outcome.steps, outcome.seconds, verb="Destroyed"))
     return ExitCode.OK

@@ -17,7 +17,7 @@ import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vcorg.cli.errors import CliError, ExitCode, UsageError
 
@@ -46,6 +46,23 @@ class CommandFailed(CliError):
 
     def __str__(self) -> str:
         return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+
+
+def add_target_command(
+    subparsers: Any, name: str, *, help_text: str, description: str, refresh: bool
+) -> argparse.ArgumentParser:
+    """The parser of a command that works on one organisation, with its shared options.
+
+    CONFIG and the target options come first, then --refresh for the commands that
+    preview, so every such command lists them in the same order.
+    """
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name, help=help_text, description=description
+    )
+    add_target_options(parser)
+    if refresh:
+        add_refresh_option(parser)
+    return parser
 
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:
@@ -182,6 +199,27 @@ def platform_errors() -> Iterator[None]:
         ) from None
     except PlatformError as exc:
         raise CommandFailed(str(exc), getattr(exc, "hint", "")) from None
+
+
+class Connection(NamedTuple):
+    """What a command that works on one organisation starts from."""
+
+    console: Console
+    target: Target
+    client: PlatformClient
+    email: str
+
+
+@contextlib.contextmanager
+def connected(args: argparse.Namespace) -> Iterator[Connection]:
+    """Resolve the target, open the platform client and check the token against it.
+
+    The client is closed on leaving; the other fields stay usable after that.
+    """
+    console = stderr_console()
+    target = resolve_target(args)
+    with connect(target) as client:
+        yield Connection(console, target, client, token_email(client, target))
 
 
 def connect(target: Target) -> PlatformClient:

@@ -10,17 +10,13 @@ from typing import TYPE_CHECKING, Any
 from vcorg.cli.errors import ExitCode
 from vcorg.cli.options import (
     CommandFailed,
-    add_refresh_option,
-    add_target_options,
-    connect,
+    add_target_command,
+    connected,
     engine_errors,
     open_org_stack,
     platform_errors,
-    resolve_target,
     say,
     show_plan,
-    stderr_console,
-    token_email,
 )
 
 if TYPE_CHECKING:
@@ -30,18 +26,18 @@ FORMATS = ("text", "markdown", "json")
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
+    parser = add_target_command(
+        subparsers,
         "plan",
-        help="show what apply would change (dry run)",
+        help_text="show what apply would change (dry run)",
         description=(
             "Preview the changes that would make the platform match the configuration and "
             "print them as a reviewable plan. Nothing on the platform changes. Exit 0 on "
             "success (with --detailed-exitcode: 0 no changes, 2 changes), 1 on error, "
             "64 on a usage error."
         ),
+        refresh=True,
     )
-    add_target_options(parser)
-    add_refresh_option(parser)
     parser.add_argument(
         "--format",
         dest="plan_format",
@@ -68,10 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from vcorg.plan import MARKDOWN_LIMIT, build_plan
     from vcorg.plan.render_markdown import md_escape
 
-    console = stderr_console()
-    target = resolve_target(args)
-    with connect(target) as client:
-        email = token_email(client, target)
+    with connected(args) as (console, target, client, email):
         platform: dict[str, str] = {}
         if args.out is not None:
             # Taken before the preview, so a change made while it runs is caught at apply.
