@@ -1,12 +1,15 @@
 """Work around a Pulumi Python SDK bug in provider serialisation (checked on 3.272.0).
 
 `pulumi.dynamic.dynamic.serialize_provider` patches `pickle._Pickler._batch_setitems`
-and `save_dict` to sort dictionaries, but restores only `pickle.Pickler`. Every call
-therefore wraps the previous call's patch once more: the recursion depth of pickling a
-dict grows by one per dynamic resource constructed in the process, and a program with
-about a thousand resources (or a test process that builds many programs) dies with
-RecursionError. We wrap the SDK function so it runs under a lock and always starts from,
-and returns to, the pristine pickler methods. The sorted, deterministic pickle is kept.
+to sort dictionaries, but restores only `pickle.Pickler`. Every call therefore wraps the
+previous call's patch once more: the recursion depth of pickling a dict grows by one per
+dynamic resource constructed in the process, and a program with about a thousand
+resources (or a test process that builds many programs) dies with RecursionError.
+
+We wrap the SDK function so it runs under a lock and always starts from, and returns to,
+the pickler's own method. That method is found by unwrapping the SDK's patches through
+their closures, so the guard also repairs a pickler that unguarded calls (made before
+vcorg was imported, or through a reference taken earlier) have already nested.
 """
 
 from __future__ import annotations
@@ -19,21 +22,35 @@ from typing import Any
 import pulumi.dynamic.dynamic as sdk_dynamic
 
 _LOCK = threading.Lock()
-_PRISTINE_BATCH = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
-_PRISTINE_SAVE_DICT = pickle._Pickler.save_dict  # type: ignore[attr-defined]
 _MARKER = "__vcorg_guarded__"
+_SDK_PATCH = "serialize_provider.<locals>."
+
+
+def pristine(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Peel the SDK's sorting wrappers off a pickler method."""
+    while _SDK_PATCH in getattr(method, "__qualname__", ""):
+        inner = [
+            cell.cell_contents for cell in method.__closure__ or () if callable(cell.cell_contents)
+        ]
+        if not inner:
+            break
+        method = inner[0]
+    return method
+
+
+def _reset() -> None:
+    pickler: Any = pickle._Pickler  # type: ignore[attr-defined]
+    pickler._batch_setitems = pristine(pickler._batch_setitems)
 
 
 def _guard(original: Callable[[Any], str]) -> Callable[[Any], str]:
     def serialize_provider(provider: Any) -> str:
         with _LOCK:
-            pickle._Pickler._batch_setitems = _PRISTINE_BATCH  # type: ignore[attr-defined]
-            pickle._Pickler.save_dict = _PRISTINE_SAVE_DICT  # type: ignore[attr-defined]
+            _reset()
             try:
                 return original(provider)
             finally:
-                pickle._Pickler._batch_setitems = _PRISTINE_BATCH  # type: ignore[attr-defined]
-                pickle._Pickler.save_dict = _PRISTINE_SAVE_DICT  # type: ignore[attr-defined]
+                _reset()
 
     setattr(serialize_provider, _MARKER, True)
     return serialize_provider
@@ -44,3 +61,4 @@ def install() -> None:
     current = sdk_dynamic.serialize_provider
     if not getattr(current, _MARKER, False):
         sdk_dynamic.serialize_provider = _guard(current)  # type: ignore[assignment]
+    _reset()
