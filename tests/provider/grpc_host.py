@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
+import pulumi.dynamic.dynamic as sdk_dynamic
 from google.protobuf import json_format, struct_pb2
-from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from pulumi.runtime.rpc import UNKNOWN
 
@@ -97,7 +97,7 @@ class ProviderHost:
 
     @staticmethod
     def with_provider(provider: PlatformProvider, props: dict[str, Any]) -> dict[str, Any]:
-        return {**props, PROVIDER_KEY: serialize_provider(provider)}
+        return {**props, PROVIDER_KEY: sdk_dynamic.serialize_provider(provider)}
 
     def check(
         self, urn: str, olds: dict[str, Any], news: dict[str, Any]

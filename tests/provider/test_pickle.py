@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 
 import dill
+import pulumi.dynamic.dynamic as sdk_dynamic
 import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
-from pulumi.dynamic.dynamic import serialize_provider
 
 from vcorg.resources import (
     MEETING_ROOM_PROVIDER,
@@ -25,12 +25,12 @@ PROVIDERS = [UNIT_PROVIDER, WAITING_AREA_PROVIDER, MEETING_ROOM_PROVIDER, ROLE_M
 
 @pytest.mark.parametrize("provider", PROVIDERS, ids=lambda p: type(p).__name__)
 def test_pickle_is_a_small_reference_without_the_token(provider: PlatformProvider) -> None:
-    before = serialize_provider(provider)
+    before = sdk_dynamic.serialize_provider(provider)
     # Configure it the way the provider host does, and make it build its client.
     config = Config({"vcorg:apiUrl": "http://127.0.0.1:9", "vcorg:token": TOKEN}, "vcorg")
     provider.configure(ConfigureRequest(config))
     assert provider.client.settings.token == TOKEN
-    after = serialize_provider(provider)
+    after = sdk_dynamic.serialize_provider(provider)
     try:
         raw = base64.b64decode(after)
         assert after == before
