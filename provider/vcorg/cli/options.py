@@ -62,6 +62,12 @@ def add_target_command(
     add_target_options(parser)
     if refresh:
         add_refresh_option(parser)
+        parser.add_argument(
+            "--adopt",
+            action="store_true",
+            help="take over platform objects that already exist with the same name in the "
+            "same scope instead of failing (as `defaults: {adoptExisting: true}` does)",
+        )
     return parser
 
 
@@ -133,6 +139,7 @@ class Target:
     backend_url: str
     api_url: str
     token: str = field(repr=False)
+    adopt: bool = False
 
     @property
     def organisation(self) -> str:
@@ -178,7 +185,8 @@ def resolve_target(args: argparse.Namespace) -> Target:
         # A fresh local backend is just a directory; create it rather than fail.
         with contextlib.suppress(OSError):
             Path(urllib.parse.urlparse(backend).path).mkdir(parents=True, exist_ok=True)
-    return Target(config, list(args.paths), stack_name, backend, api_url, token)
+    adopt = bool(getattr(args, "adopt", False))
+    return Target(config, list(args.paths), stack_name, backend, api_url, token, adopt)
 
 
 @contextlib.contextmanager
@@ -252,11 +260,13 @@ def open_org_stack(target: Target) -> OrgStack:
     from vcorg.engine.stack import StackTarget
 
     config = target.config
+    # --adopt forces adoption on; without it the config's defaults.adoptExisting decides.
+    adopt = True if target.adopt else None
 
     def program() -> None:
         from vcorg.resources import Organisation
 
-        Organisation(config.organisation, config=config)
+        Organisation(config.organisation, config=config, adopt=adopt)
 
     return OrgStack(
         StackTarget(

@@ -163,7 +163,8 @@ class Conflict(ApiError):
     status = 409
     hint = (
         "An object with the same name already exists in that scope. Rename it in the config, "
-        "or set `adoptExisting: true` under `defaults` to take the existing one over."
+        "or take the existing one over: `vcorg apply --adopt`, or `adoptExisting: true` "
+        "under `defaults`."
     )
 
     @property

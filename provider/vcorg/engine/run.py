@@ -106,9 +106,9 @@ class _Collector:
 
     def __call__(self, event: pe.EngineEvent) -> None:
         with self._lock:
+            # The engine also sends a cancel event when a step fails and it stops the rest,
+            # so only our SIGINT handler (below) may call a run interrupted.
             self.events.append(event)
-            if event.cancel_event is not None:
-                self.cancelled = True
             diag = event.diagnostic_event
             if diag is not None and diag.severity == "error":
                 message = clean_diagnostic(diag.message)
