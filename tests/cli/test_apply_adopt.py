@@ -35,6 +35,7 @@ def test_existing_objects_fail_clearly_then_are_adopted_with_the_flag(
     refused = vcorg("apply", config, "--yes")
     assert refused.returncode == 1, refused
     assert "unit housing" in refused.stderr and "--adopt" in refused.stderr, refused
+    assert "409 (a unit named 'Housing' already exists" in refused.stderr, refused
     assert "Traceback" not in refused.stderr, refused
 
     adopted = vcorg("apply", config, "--yes", "--adopt")

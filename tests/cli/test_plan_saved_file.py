@@ -129,6 +129,18 @@ def test_clean_diagnostic_strips_wrappers_and_tracebacks() -> None:
     assert clean_diagnostic(trace) == "the platform refused it"
 
 
+def test_clean_diagnostic_keeps_every_line_of_the_final_exception() -> None:
+    # What the platform said comes first and what to do after it: both must survive.
+    trace = (
+        "Traceback (most recent call last):\n  File 'x.py', line 1\n"
+        "ValueError: an earlier one\n\nDuring handling of the above exception, another "
+        "exception occurred:\n\nTraceback (most recent call last):\n  File 'y.py', line 2\n"
+        "vcorg.resources.errors.ResourceError: the platform answered 409 (taken).\n"
+        "Rename it in the config."
+    )
+    assert clean_diagnostic(trace) == "the platform answered 409 (taken). Rename it in the config."
+
+
 def test_consequential_plan_failures_are_dropped() -> None:
     cause = EngineFailure("name already exists", URN + "OrganisationalUnit::housing")
     knock_on = EngineFailure(

@@ -127,14 +127,19 @@ _NOISE = (
 )
 
 
+_EXCEPTION_LINE = re.compile(r"^[\w.]+(Error|Exception):\s*")
+
+
 def clean_diagnostic(message: str) -> str:
     """The admin-facing part of an engine diagnostic: no colour codes, prefixes or traces."""
     text = re.sub(r"<\{%[^%]*%\}>|\x1b\[[0-9;]*m", "", message).strip()
     if "Traceback (most recent call last)" in text:
-        # A Python traceback: its last line holds the exception and its message.
+        # A Python traceback ends with the exception line; a message of several lines
+        # (what the platform said, then what to do) continues below it: keep them all.
         lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-        text = lines[-1] if lines else ""
-        text = re.sub(r"^[\w.]+(Error|Exception):\s*", "", text)
+        starts = [i for i, ln in enumerate(lines) if _EXCEPTION_LINE.match(ln)]
+        text = " ".join(lines[starts[-1] :]) if starts else (lines[-1] if lines else "")
+        text = _EXCEPTION_LINE.sub("", text, count=1)
     for pattern in _NOISE:
         text = pattern.sub("", text).strip()
     return text
