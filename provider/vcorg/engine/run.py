@@ -31,7 +31,7 @@ from typing import Any
 from pulumi import automation as auto
 from pulumi.automation import events as pe
 
-from vcorg.engine.stack import StackError, StackTarget, open_stack
+from vcorg.engine.stack import StackError, StackTarget, first_error_line, open_stack
 from vcorg.plan import ResourceStep, steps_from_engine_events
 from vcorg.plan.labels import kind_label
 from vcorg.plan.steps import TYPE_PREFIX, type_name_from_token
@@ -246,7 +246,9 @@ class OrgStack:
         try:
             deployment = self.stack.export_stack().deployment or {}
         except auto.errors.CommandError as exc:
-            raise EngineRunError(f"could not read the stack's state: {_first_line(exc)}") from None
+            raise EngineRunError(
+                f"could not read the stack's state: {first_error_line(str(exc))}"
+            ) from None
         return list(deployment.get("resources") or [])
 
     # -- errors ------------------------------------------------------------------------
@@ -352,13 +354,4 @@ def _unique(failures: Iterable[EngineFailure]) -> list[EngineFailure]:
 
 
 def _engine_message(text: str) -> str:
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("error:"):
-            return clean_diagnostic(stripped)
-    return _first_line(text)
-
-
-def _first_line(exc: object) -> str:
-    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
-    return lines[-1] if lines else "the Pulumi engine failed"
+    return clean_diagnostic(first_error_line(text))

@@ -91,11 +91,12 @@ def open_stack(target: StackTarget) -> auto.Stack:
         if target.api_url:
             stack.set_config("vcorg:apiUrl", auto.ConfigValue(target.api_url))
     except auto.errors.CommandError as exc:
-        raise StackError(_first_error_line(str(exc))) from None
+        raise StackError(first_error_line(str(exc))) from None
     return stack
 
 
-def _first_error_line(text: str) -> str:
+def first_error_line(text: str) -> str:
+    """The engine's own `error:` line from its output, else its last line."""
     for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith("error:"):
