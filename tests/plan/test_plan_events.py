@@ -45,6 +45,28 @@ def _state(
     }
 
 
+def _event(
+    kind: str,
+    op: str,
+    type_name: str,
+    name: str,
+    old: dict | None,
+    new: dict | None,
+    old_out: dict | None,
+    new_out: dict | None,
+) -> pe.EngineEvent:
+    """An EngineEvent of *kind* as the Automation API parses it from the engine's JSON."""
+    u = urn(type_name, name)
+    md: dict[str, Any] = {"op": op, "urn": u, "type": TOKEN + type_name, "provider": ""}
+    if old is not None:
+        md["old"] = _state(TOKEN + type_name, u, old, old_out, delete=op == "delete-replaced")
+    if new is not None:
+        md["new"] = _state(TOKEN + type_name, u, new, new_out)
+    return pe.EngineEvent.from_json(
+        {"sequence": next(_seq), "timestamp": 0, kind: {"metadata": md}}
+    )
+
+
 def pre(
     op: str,
     type_name: str,
@@ -55,16 +77,8 @@ def pre(
     old_out: dict | None = None,
     new_out: dict | None = None,
 ) -> pe.EngineEvent:
-    """An EngineEvent as the Automation API parses it from the engine's JSON stream."""
-    u = urn(type_name, name)
-    md: dict[str, Any] = {"op": op, "urn": u, "type": TOKEN + type_name, "provider": ""}
-    if old is not None:
-        md["old"] = _state(TOKEN + type_name, u, old, old_out, delete=op == "delete-replaced")
-    if new is not None:
-        md["new"] = _state(TOKEN + type_name, u, new, new_out)
-    return pe.EngineEvent.from_json(
-        {"sequence": next(_seq), "timestamp": 0, "resourcePreEvent": {"metadata": md}}
-    )
+    """A `resource_pre_event`, as the engine sends before a step."""
+    return _event("resourcePreEvent", op, type_name, name, old, new, old_out, new_out)
 
 
 def test_ops_are_normalised_and_stack_component_and_providers_dropped() -> None:
@@ -246,15 +260,7 @@ def outputs(
     new_out: dict | None = None,
 ) -> pe.EngineEvent:
     """A `res_outputs_event`, as the engine sends after a step (or a refresh) finishes."""
-    u = urn(type_name, name)
-    md: dict[str, Any] = {"op": op, "urn": u, "type": TOKEN + type_name, "provider": ""}
-    if old is not None:
-        md["old"] = _state(TOKEN + type_name, u, old, old_out)
-    if new is not None:
-        md["new"] = _state(TOKEN + type_name, u, new, new_out)
-    return pe.EngineEvent.from_json(
-        {"sequence": next(_seq), "timestamp": 0, "resOutputsEvent": {"metadata": md}}
-    )
+    return _event("resOutputsEvent", op, type_name, name, old, new, old_out, new_out)
 
 
 REPORTERS = ("emergency", "unit", "emergency", "organisation-reporter")
