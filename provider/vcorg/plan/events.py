@@ -20,7 +20,7 @@ from typing import Any
 
 from pulumi.automation import events as pe
 
-from .steps import Op, ResourceStep, name_from_urn, type_name_from_token
+from .steps import VOLATILE_OUTPUTS, Op, ResourceStep, name_from_urn, type_name_from_token
 
 _OP_MAP: dict[str, Op | None] = {
     "same": Op.SAME,
@@ -143,7 +143,7 @@ def _add_refresh_outputs(entry: _Acc, md: pe.StepEventMetadata) -> None:
 # Outputs the platform owns but the config does not set, which still matter to people.
 _WATCHED_OUTPUTS = frozenset({"link"})
 # vcorg.resources reserves these as empty input slots so the engine keeps them as outputs.
-_OUTPUT_SLOTS = frozenset({"createdAt", "updatedAt", "version", "members", "unitId", "link"})
+_OUTPUT_SLOTS = VOLATILE_OUTPUTS | {"members", "unitId", "link"}
 
 
 def _managed(state: pe.StepEventStateMetadata | None) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from .grouping import group_by_unit
 from .model import Plan
 from .prepared import Names, PreparedStep, prepare_all, text_or_none
 from .risks import admin_facts, attach_risks, risk_flags
-from .steps import CHANGING_OPS, ROLE_MEMBERS, UNIT, Op, ResourceStep
+from .steps import CHANGING_OPS, ROLE_MEMBERS, UNIT, VOLATILE_OUTPUTS, Op, ResourceStep
 from .values import is_empty
 
 # Ids that mirror a key shown elsewhere only add noise (and are unknown in previews);
@@ -42,8 +42,6 @@ ROLE_MEMBERS_HIDDEN_ON_CREATE = ROLE_MEMBERS_HIDDEN | {
     "scopeKey",
     "role",
 }
-# Outputs that change on every write and so say nothing about drift.
-VOLATILE_OUTPUTS = frozenset({"id", "version", "createdAt", "updatedAt"})
 
 
 def build_plan(steps: Iterable[ResourceStep], *, token_email: str | None = None) -> Plan:

@@ -56,3 +56,7 @@ class ResourceStep:
     def __post_init__(self) -> None:
         # Accept plain strings so callers and tests can write op="update".
         object.__setattr__(self, "op", Op(self.op))
+
+
+# Outputs that change on every write and so say nothing about drift.
+VOLATILE_OUTPUTS = frozenset({"id", "version", "createdAt", "updatedAt"})
