@@ -323,3 +323,4 @@ class Problem(ApiModel):
     instance: str
     errors: list[FieldProblem] = None  # type: ignore[assignment]
     existing_id: str = None  # type: ignore[assignment]
+    existing_version: int = None  # type: ignore[assignment]

@@ -146,7 +146,7 @@ def openapi(app: FastAPI) -> dict[str, Any]:
                 if content.get("schema", {}).get("$ref") in versioned_refs:
                     headers = response.setdefault("headers", {})
                     headers["ETag"] = {"$ref": "#/components/headers/ETag"}
-                    if method == "post":
+                    if method in ("post", "patch"):
                         headers["Idempotency-Replayed"] = {
                             "$ref": "#/components/headers/IdempotencyReplayed"
                         }

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from vcplatform import models
 from vcplatform.access import Principal, authenticate
 from vcplatform.db import Database
-from vcplatform.errors import PreconditionFailed, ValidationFailed
+from vcplatform.errors import IdempotencyKeyReused, PreconditionFailed
 from vcplatform.settings import Settings
 
 Outcome = tuple[int, dict[str, Any] | None]
@@ -34,7 +34,11 @@ IdempotencyKey = Annotated[
     Header(
         alias="Idempotency-Key",
         max_length=255,
-        description="Retrying a POST with the same key and body replays the first answer",
+        description=(
+            "Retrying a POST or PATCH with the same key and body replays the first answer; "
+            "the same key with another request is 409 idempotency-key-reused, naming the "
+            "object the first request created or changed"
+        ),
     ),
 ]
 IfMatch = Annotated[
@@ -106,9 +110,15 @@ class RequestContext:
     @staticmethod
     def _replay(record: models.IdempotencyRecord, fingerprint: str) -> Response:
         if record.request_hash != fingerprint:
-            raise ValidationFailed.field(
-                "Idempotency-Key",
-                "was already used for a different request; use a new key for a new request",
+            made = record.body if isinstance(record.body, dict) else {}
+            object_id = made.get("id") if isinstance(made.get("id"), str) else None
+            version = made.get("version") if isinstance(made.get("version"), int) else None
+            what = f" (it produced {object_id} at version {version})" if object_id else ""
+            raise IdempotencyKeyReused(
+                f"the Idempotency-Key was already used for a different request{what}; "
+                "use a new key for a new request",
+                existing_id=object_id,
+                existing_version=version,
             )
         response = respond(record.status, record.body)
         response.headers["Idempotency-Replayed"] = "true"

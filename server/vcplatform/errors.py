@@ -4,7 +4,7 @@ ApiError
 ├── Unauthenticated        401
 ├── Forbidden              403
 ├── NotFound               404
-├── Conflict               409   (UnitNotEmpty, AlreadyExists, ...)
+├── Conflict               409   (UnitNotEmpty, IdempotencyKeyReused, ...)
 ├── PreconditionFailed     412
 ├── PayloadTooLarge        413
 ├── ValidationFailed       422   (carries field errors)
@@ -28,10 +28,17 @@ class ApiError(Exception):
     slug = "internal"
     title = "Internal server error"
 
-    def __init__(self, detail: str, *, existing_id: str | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        existing_id: str | None = None,
+        existing_version: int | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.existing_id = existing_id
+        self.existing_version = existing_version
         self.errors: list[FieldError] = []
         self.headers: dict[str, str] = {}
 
@@ -62,6 +69,17 @@ class Conflict(ApiError):
 
 class UnitNotEmpty(Conflict):
     slug, title = "unit-not-empty", "Unit is not empty"
+
+
+class IdempotencyKeyReused(Conflict):
+    """The key was used before for a different request.
+
+    ``existingId`` (and ``existingVersion``) name the object that first request created or
+    changed, so a client that derives keys from its own identity can prove the object is
+    its own and take it over instead of making a duplicate.
+    """
+
+    slug, title = "idempotency-key-reused", "Idempotency key reused"
 
 
 class PreconditionFailed(ApiError):

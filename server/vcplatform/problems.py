@@ -42,6 +42,8 @@ def problem_body(error: ApiError, instance: str) -> dict[str, Any]:
         body["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]
     if error.existing_id is not None:
         body["existingId"] = error.existing_id
+    if error.existing_version is not None:
+        body["existingVersion"] = error.existing_version
     return body
 
 

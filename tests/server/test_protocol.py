@@ -86,12 +86,34 @@ def test_idempotent_retry_replays_and_creates_once(api: httpx.Client) -> None:
     assert api.post("/units", json={"name": name}).status_code == 409
 
 
-def test_idempotency_key_reused_for_other_body_is_rejected(api: httpx.Client) -> None:
+def test_idempotency_key_reused_for_other_body_names_what_it_made(api: httpx.Client) -> None:
     headers = {"Idempotency-Key": unique_name("key")}
-    api.post("/units", json={"name": unique_name("A")}, headers=headers).raise_for_status()
+    made = api.post("/units", json={"name": unique_name("A")}, headers=headers).json()
     other = api.post("/units", json={"name": unique_name("B")}, headers=headers)
-    assert other.status_code == 422
-    assert other.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert other.status_code == 409
+    problem = other.json()
+    assert problem["type"].endswith("/idempotency-key-reused")
+    # The key proves which object it made, so its owner can take that object over.
+    assert problem["existingId"] == made["id"]
+    assert problem["existingVersion"] == 1
+    assert count_units(api, made["name"]) == 1
+
+
+def test_patch_with_idempotency_key_replays_and_names_its_version(api: httpx.Client) -> None:
+    unit = make_unit(api)
+    key = {"Idempotency-Key": unique_name("patch"), "If-Match": '"1"'}
+    first = api.patch(f"/units/{unit['id']}", json={"description": "one"}, headers=key)
+    assert first.status_code == 200 and first.json()["version"] == 2
+    # A retry after a lost response is replayed although If-Match is stale by now.
+    again = api.patch(f"/units/{unit['id']}", json={"description": "one"}, headers=key)
+    assert again.status_code == 200 and again.headers["idempotency-replayed"] == "true"
+    assert again.json()["version"] == 2
+    # Another change under the same key says which version the key produced.
+    other = api.patch(f"/units/{unit['id']}", json={"description": "two"}, headers=key)
+    assert other.status_code == 409
+    assert other.json()["existingId"] == unit["id"]
+    assert other.json()["existingVersion"] == 2
+    assert api.get(f"/units/{unit['id']}").json()["description"] == "one"
 
 
 def test_idempotency_keys_are_per_account(shared_server: PlatformServer) -> None:

@@ -114,7 +114,11 @@ def get_meeting_room(room_id: str, ctx: OrgCtx) -> Response:
 
 @router.patch("/orgs/{org}/meeting-rooms/{room_id}", response_model=apimodels.MeetingRoom)
 def update_meeting_room(
-    room_id: str, body: apimodels.MeetingRoomPatch, ctx: OrgCtx, if_match: IfMatch = None
+    room_id: str,
+    body: apimodels.MeetingRoomPatch,
+    ctx: OrgCtx,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     principal = ctx.principal
 
@@ -148,7 +152,7 @@ def update_meeting_room(
             return 200, before
         return 200, _save(session, principal, room, before, "meeting-room.update")
 
-    return ctx.mutate(change)
+    return ctx.mutate(change, idempotency_key=idempotency_key, body=body)
 
 
 def _save(

@@ -74,7 +74,11 @@ def get_unit(unit_id: str, ctx: OrgCtx) -> JSONResponse | Response:
 
 @router.patch("/orgs/{org}/units/{unit_id}", response_model=apimodels.Unit)
 def update_unit(
-    unit_id: str, body: apimodels.UnitPatch, ctx: OrgCtx, if_match: IfMatch = None
+    unit_id: str,
+    body: apimodels.UnitPatch,
+    ctx: OrgCtx,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     principal = ctx.principal
 
@@ -113,7 +117,7 @@ def update_unit(
         )
         return 200, after
 
-    return ctx.mutate(change)
+    return ctx.mutate(change, idempotency_key=idempotency_key, body=body)
 
 
 @router.delete("/orgs/{org}/units/{unit_id}", status_code=204, response_class=Response)

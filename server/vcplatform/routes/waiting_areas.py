@@ -134,7 +134,11 @@ def get_waiting_area(area_id: str, ctx: OrgCtx) -> Response:
 
 @router.patch("/orgs/{org}/waiting-areas/{area_id}", response_model=apimodels.WaitingArea)
 def update_waiting_area(
-    area_id: str, body: apimodels.WaitingAreaPatch, ctx: OrgCtx, if_match: IfMatch = None
+    area_id: str,
+    body: apimodels.WaitingAreaPatch,
+    ctx: OrgCtx,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     principal = ctx.principal
 
@@ -184,7 +188,7 @@ def update_waiting_area(
         )
         return 200, after
 
-    return ctx.mutate(change)
+    return ctx.mutate(change, idempotency_key=idempotency_key, body=body)
 
 
 def _follow_move(
