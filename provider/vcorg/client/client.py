@@ -261,10 +261,7 @@ class PlatformClient:
             action="create",
             subject=subject or _subject(collection, body),
         )
-        obj = _with_version(response)
-        if response.headers.get("Idempotency-Replayed", "").lower() == "true":
-            obj["_replayed"] = True
-        return obj
+        return _replayable(response)
 
     def update_object(
         self,
@@ -274,8 +271,13 @@ class PlatformClient:
         patch: JSONObject,
         *,
         version: int | float | None = None,
+        idempotency_key: str | None = None,
         subject: str | None = None,
     ) -> JSONObject:
+        """PATCH an object; with a key, the result carries ``_replayed`` like a create."""
+        headers = _if_match(version)
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
         response = self._object_request(
             "PATCH",
             org,
@@ -284,9 +286,9 @@ class PlatformClient:
             "update",
             subject,
             json=patch,
-            headers=_if_match(version),
+            headers=headers,
         )
-        return _with_version(response)
+        return _replayable(response)
 
     def delete_object(
         self,
@@ -418,6 +420,13 @@ def _if_match(version: int | float | None) -> dict[str, str]:
 def _subject(collection: Collection, body: Mapping[str, Any]) -> str:
     name = body.get("name")
     return f"{collection.label} '{name}'" if name else collection.label
+
+
+def _replayable(response: httpx.Response) -> JSONObject:
+    obj = _with_version(response)
+    if response.headers.get("Idempotency-Replayed", "").lower() == "true":
+        obj["_replayed"] = True
+    return obj
 
 
 def _with_version(response: httpx.Response) -> JSONObject:

@@ -9,7 +9,8 @@ Callers catch :class:`PlatformError` and never see httpx's exceptions::
         ├── Unauthorized        401
         ├── Forbidden           403
         ├── NotFound            404
-        ├── Conflict            409 (``existing_id`` when the platform named the clash)
+        ├── Conflict            409 (``existing_id`` when the platform named the clash;
+        │                            ``key_reused`` when an Idempotency-Key was reused)
         ├── PreconditionFailed  412
         ├── PayloadTooLarge     413
         ├── ValidationFailed    422 (``errors``: field → message)
@@ -83,6 +84,7 @@ class Problem:
     instance: str = ""
     errors: list[FieldError] = field(default_factory=list)
     existing_id: str | None = None
+    existing_version: int | None = None
 
     @property
     def slug(self) -> str:
@@ -99,6 +101,7 @@ class Problem:
             if isinstance(e, dict)
         ]
         existing = data.get("existingId")
+        version = data.get("existingVersion")
         return cls(
             status=int(data.get("status") or status),
             type=str(data.get("type") or ""),
@@ -107,6 +110,7 @@ class Problem:
             instance=str(data.get("instance") or ""),
             errors=errors,
             existing_id=str(existing) if existing else None,
+            existing_version=version if isinstance(version, int) else None,
         )
 
 
@@ -170,6 +174,16 @@ class Conflict(ApiError):
     @property
     def existing_id(self) -> str | None:
         return self.problem.existing_id
+
+    @property
+    def existing_version(self) -> int | None:
+        return self.problem.existing_version
+
+    @property
+    def key_reused(self) -> bool:
+        """The Idempotency-Key was used before for another request (``existing_id`` is
+        what that request made or changed, when it made anything)."""
+        return self.problem.slug == "idempotency-key-reused"
 
 
 class PreconditionFailed(ApiError):
