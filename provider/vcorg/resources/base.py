@@ -9,7 +9,6 @@ Providers hold no state that is pickled: see :meth:`PlatformProvider.__getstate_
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -43,6 +42,8 @@ from .validation import Checker
 
 # Outputs the API adds to every object, besides the inputs it echoes.
 META_FIELDS = ("createdAt", "updatedAt", "version")
+# A resource re-created this many times (deleted on the platform in between) gives up.
+MAX_KEY_GENERATIONS = 1000
 # The resource ID is Pulumi's own `id`; an output of that name would shadow it.
 _DROPPED = frozenset({"id", "_replayed"})
 
@@ -53,6 +54,8 @@ class PlatformProvider(ResourceProvider):
     # Nothing secret is ever pickled (see __getstate__), so the provider blob in state
     # need not be encrypted; tests/provider/test_pickle.py proves it.
     serialize_as_secret_always = False
+    # ... and it is the same bytes for every resource: sdk_fixes pickles it once per class.
+    pickle_is_constant = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -150,40 +153,79 @@ class ObjectProvider(PlatformProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         org = props["organisation"]
         body = self.body(props)
-        # Same resource, same body → same key: a create retried after a crash or a lost
-        # response is answered from the platform's idempotency record, never duplicated.
-        key = digest("vcorg-create", props.get("resourceUrn") or self.natural_key(props), body)
-        client = self.client
-        try:
-            obj = client.create_object(
-                org, self.collection, body, idempotency_key=key, subject=self.subject(props)
-            )
-            if obj.get("_replayed") and not self._exists(org, obj["id"]):
-                # The replayed object was deleted since (out of band, or replaced):
-                # this is a genuinely new create, so it needs a fresh key.
-                obj = client.create_object(
-                    org,
-                    self.collection,
-                    body,
-                    idempotency_key=digest(key, uuid.uuid4().hex),
-                    subject=self.subject(props),
-                )
-        except Conflict as exc:
-            if not props.get("adopt"):
-                raise
-            obj = self._adopt(org, props, body, exc)
+        obj = self._create_or_take_over(org, props, body)
         self._invalidate(org, props)
         return CreateResult(obj["id"], self.outputs(props, obj))
 
+    def _create_or_take_over(
+        self, org: str, props: Mapping[str, Any], body: JSONObject
+    ) -> JSONObject:
+        """POST under a key derived from this resource alone; what the key made is ours.
+
+        The key does not depend on the body, so a create cut off by a crash is recognised
+        on the re-run even when the configuration changed in between: the platform answers
+        with the object the key made (a replay, or 409 idempotency-key-reused naming it),
+        and this resource takes it over and brings it to the current settings. When that
+        object was deleted since (out of band, or by a replacement), the next generation
+        of the key makes a new one. Keys stay deterministic, so crashes at any point of
+        this loop still converge.
+        """
+        anchor = props.get("resourceUrn") or self.natural_key(props)
+        client = self.client
+        for generation in range(MAX_KEY_GENERATIONS):
+            key = digest("vcorg-create", anchor, generation)
+            try:
+                obj = client.create_object(
+                    org, self.collection, body, idempotency_key=key, subject=self.subject(props)
+                )
+            except Conflict as exc:
+                if exc.key_reused:
+                    existing = self._get_or_none(org, exc.existing_id)
+                    if existing is None:
+                        continue  # what the key made is gone: a new generation makes anew
+                    return self._take_over(org, props, body, existing)
+                if not props.get("adopt"):
+                    raise
+                return self._adopt(org, props, body, exc)
+            if not obj.pop("_replayed", False):
+                self._session().fresh.add(obj["id"])
+                return obj
+            existing = self._get_or_none(org, obj["id"])
+            if existing is not None:
+                return self._take_over(org, props, body, existing)
+        raise ResourceError(
+            f"Could not create {self.subject(props)}: the platform holds {MAX_KEY_GENERATIONS} "
+            "deleted earlier versions of it. Report this to the vcorg maintainers."
+        )
+
+    def _get_or_none(self, org: str, object_id: str | None) -> JSONObject | None:
+        if not object_id:
+            return None
+        try:
+            return self.client.get_object(org, self.collection, object_id)
+        except NotFound:
+            return None
+
+    def _take_over(
+        self, org: str, props: Mapping[str, Any], body: JSONObject, existing: JSONObject
+    ) -> JSONObject:
+        """An object this resource made earlier (provably): bring it to ``body``."""
+        patch = {f: v for f, v in body.items() if not same(existing.get(f), v)}
+        if not patch:
+            return existing
+        anchor = props.get("resourceUrn") or self.natural_key(props)
+        return self.client.update_object(
+            org,
+            self.collection,
+            existing["id"],
+            patch,
+            version=existing.get("version"),
+            idempotency_key=digest("vcorg-update", anchor, existing.get("version")),
+            subject=self.subject(props),
+        )
+
     def natural_key(self, props: Mapping[str, Any]) -> str:
         return f"{props.get('organisation')}/{self.collection.value}/{props.get('key')}"
-
-    def _exists(self, org: str, object_id: str) -> bool:
-        try:
-            self.client.get_object(org, self.collection, object_id)
-        except NotFound:
-            return False
-        return True
 
     def _adopt(
         self, org: str, props: Mapping[str, Any], body: JSONObject, exc: Conflict
@@ -216,11 +258,12 @@ class ObjectProvider(PlatformProvider):
     @reported
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         org = props["organisation"]
-        unit_id = self._unit_of(props)
         session = self._session()
+        # A refresh reads every resource: one paged list of the whole collection serves
+        # them all, so requests grow with pages (500 objects each), not with objects.
         items = session.cache.items(
-            (org, self.collection.value, unit_id),
-            lambda: session.client.iter_objects(org, self.collection, unit_id=unit_id),
+            (org, self.collection.value, None),
+            lambda: session.client.iter_objects(org, self.collection),
         )
         obj = items.get(id_)
         if obj is None:
@@ -240,6 +283,7 @@ class ObjectProvider(PlatformProvider):
         if not patch:
             previous = {k: v for k, v in olds.items() if k not in self.input_fields}
             return UpdateResult(self.outputs(news, public(previous)))
+        anchor = news.get("resourceUrn") or self.natural_key(news)
         try:
             try:
                 obj = self.client.update_object(
@@ -248,8 +292,18 @@ class ObjectProvider(PlatformProvider):
                     id_,
                     patch,
                     version=olds.get("version"),
+                    # One key per (resource, version it changes): a change cut off by a
+                    # crash is recognised on the re-run, even with another configuration.
+                    idempotency_key=digest("vcorg-update", anchor, olds.get("version")),
                     subject=self.subject(news),
                 )
+                if obj.pop("_replayed", False):
+                    # Our own earlier change, replayed: read what the object holds now.
+                    obj = self.client.get_object(org, self.collection, id_)
+            except Conflict as exc:
+                if not exc.key_reused:
+                    raise
+                obj = self._resume_update(org, id_, news, anchor, exc.existing_version)
             except PreconditionFailed:
                 obj = self._resolve_stale_update(org, id_, olds, news, patch)
         except NotFound:
@@ -260,6 +314,43 @@ class ObjectProvider(PlatformProvider):
             ) from None
         self._invalidate(org, olds, news)
         return UpdateResult(self.outputs(news, obj))
+
+    def _resume_update(
+        self,
+        org: str,
+        id_: str,
+        news: Mapping[str, Any],
+        anchor: str,
+        ours: int | None,
+    ) -> JSONObject:
+        """An earlier run of this resource changed the object (to version ``ours``) and
+        crashed before recording it. Unless someone else changed it since, bring it from
+        there to the current settings; the fields are compared with the platform, not with
+        the state, which never saw that change."""
+        current = self.client.get_object(org, self.collection, id_, subject=self.subject(news))
+        wanted = self.body(news)
+        patch = {f: v for f, v in wanted.items() if not same(current.get(f), v)}
+        if not patch:
+            return current
+        if ours is not None and current.get("version") != ours:
+            raise PreconditionFailed(
+                f"Could not update {self.subject(news)}: someone changed it on the platform "
+                "after vcorg's interrupted earlier change. Run a refresh, review the plan "
+                "again, then apply.",
+                problem=Problem(status=412, detail="version mismatch"),
+                method="PATCH",
+                path=f"{self.collection.value}/{id_}",
+                subject=self.subject(news),
+            )
+        return self.client.update_object(
+            org,
+            self.collection,
+            id_,
+            patch,
+            version=current.get("version"),
+            idempotency_key=digest("vcorg-update", anchor, current.get("version")),
+            subject=self.subject(news),
+        )
 
     def _resolve_stale_update(
         self,

@@ -97,7 +97,7 @@ class Organisation(pulumi.ComponentResource):
             opts=self._child,
         )
         self.units[unit_key] = res
-        self._add_roles(unit_key, "unit", unit_key, res.id, unit.roles, UNIT_ROLES)
+        self._add_roles(unit_key, res, "unit", unit_key, res.id, unit.roles, UNIT_ROLES)
         for wa_key, wa in unit.waiting_areas.items():
             self._add_waiting_area(unit_key, res, wa_key, wa)
         for room_key, room in unit.meeting_rooms.items():
@@ -119,7 +119,9 @@ class Organisation(pulumi.ComponentResource):
             reporting_tags=list(wa.reporting_tags),
         )
         self.waiting_areas[wa_key] = res
-        self._add_roles(unit_key, "waiting-area", wa_key, res.id, wa.roles, WAITING_AREA_ROLES)
+        self._add_roles(
+            unit_key, unit, "waiting-area", wa_key, res.id, wa.roles, WAITING_AREA_ROLES
+        )
 
     def _add_meeting_room(
         self, unit_key: str, unit: OrganisationalUnit, room_key: str, room: Any
@@ -133,7 +135,9 @@ class Organisation(pulumi.ComponentResource):
             waiting_area_id=area.id if area is not None else None,
         )
         self.meeting_rooms[room_key] = res
-        self._add_roles(unit_key, "meeting-room", room_key, res.id, room.roles, MEETING_ROOM_ROLES)
+        self._add_roles(
+            unit_key, unit, "meeting-room", room_key, res.id, room.roles, MEETING_ROOM_ROLES
+        )
 
     def _in_unit(
         self, unit_key: str, unit: OrganisationalUnit, key: str, item: Any
@@ -153,6 +157,7 @@ class Organisation(pulumi.ComponentResource):
     def _add_roles(
         self,
         unit_key: str,
+        unit: OrganisationalUnit,
         scope_type: str,
         scope_key: str,
         scope_id: pulumi.Output[str],
@@ -169,6 +174,7 @@ class Organisation(pulumi.ComponentResource):
                 name,
                 organisation=self.organisation,
                 unit_key=unit_key,
+                unit_id=unit.id,
                 scope_type=scope_type,
                 scope_key=scope_key,
                 scope_id=scope_id,

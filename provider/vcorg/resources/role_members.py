@@ -30,6 +30,7 @@ SCOPE_COLLECTIONS = {
 INPUT_FIELDS = (
     "organisation",
     "unitKey",
+    "unitId",
     "scopeType",
     "scopeKey",
     "scopeId",
@@ -71,10 +72,14 @@ class RoleMembersProvider(PlatformProvider):
 
     # -- platform access --------------------------------------------------------------
 
-    def _scope_unit(self, org: str, scope_type: str, scope_id: str) -> str | None:
-        """The unit a scope lives in (grants are listed, and cached, per unit)."""
+    def _scope_unit(
+        self, org: str, scope_type: str, scope_id: str, given: str | None = None
+    ) -> str | None:
+        """The unit a scope lives in: the program says so; states from before it did not."""
         if scope_type == "unit":
             return scope_id
+        if given and not is_unknown(given):
+            return given
         try:
             scope = self.client.get_object(org, SCOPE_COLLECTIONS[scope_type], scope_id)
         except NotFound:
@@ -94,6 +99,14 @@ class RoleMembersProvider(PlatformProvider):
         with contextlib.suppress(NotFound):
             self.client.delete_grant(org, grant_id, email=email)
 
+    def _listed(self, org: str, scope_type: str, scope_id: str, role: str) -> dict[str, JSONObject]:
+        """This role's grants on the scope, from the organisation's grant index."""
+        session = self._session()
+        grants = session.grants.scope(
+            org, scope_id, lambda: session.client.iter_objects(org, Collection.GRANTS)
+        )
+        return _by_email(grants, scope_type, scope_id, role)
+
     def _reconcile(
         self, props: Mapping[str, Any], current: dict[str, JSONObject]
     ) -> dict[str, dict[str, str]]:
@@ -106,6 +119,8 @@ class RoleMembersProvider(PlatformProvider):
         desired = normalise_emails(props.get("emails") or [])
         client = self.client
         members: dict[str, dict[str, str]] = {}
+        written: list[JSONObject] = []
+        removed: list[str] = []
         for email in desired:
             grant = current.get(email)
             if grant is None:
@@ -118,13 +133,16 @@ class RoleMembersProvider(PlatformProvider):
                     if not exc.existing_id:
                         raise
                     grant = client.get_object(org, Collection.GRANTS, exc.existing_id)
+                written.append(grant)
             if grant.get("state") == "expired":
                 grant = client.resend_grant(org, grant["id"], email=email)
+                written.append(grant)
             members[email] = {"state": grant["state"], "grantId": grant["id"]}
         for email, grant in sorted(current.items()):
             if email not in members:
                 self._remove(org, grant["id"], email)
-        self._session().cache.invalidate(org, Collection.GRANTS.value)
+                removed.append(grant["id"])
+        self._session().grants.record(org, scope_id, upserts=written, deletes=removed)
         return members
 
     def _outputs(
@@ -141,9 +159,13 @@ class RoleMembersProvider(PlatformProvider):
     @reported
     def create(self, props: dict[str, Any]) -> CreateResult:
         org = props["organisation"]
-        current = self._current(org, props["scopeType"], props["scopeId"], props["role"])
+        scope = (props["scopeType"], props["scopeId"], props["role"])
+        # A scope this run created new has no grants yet: nothing to read. Any other may
+        # hold people already (adopted, or created by a run that crashed).
+        fresh = props["scopeId"] in self._session().fresh
+        current = {} if fresh else self._listed(org, *scope)
         members = self._reconcile(props, current)
-        unit_id = self._scope_unit(org, props["scopeType"], props["scopeId"])
+        unit_id = self._scope_unit(org, props["scopeType"], props["scopeId"], props.get("unitId"))
         resource_id = f"{props['scopeType']}/{props['scopeKey']}/{props['role']}"
         return CreateResult(resource_id, self._outputs(props, members, unit_id))
 
@@ -152,15 +174,7 @@ class RoleMembersProvider(PlatformProvider):
         org = props["organisation"]
         scope_type, scope_id, role = props["scopeType"], props["scopeId"], props["role"]
         unit_id = props.get("unitId")
-        if unit_id:
-            session = self._session()
-            grants = session.cache.items(
-                (org, Collection.GRANTS.value, unit_id),
-                lambda: session.client.iter_objects(org, Collection.GRANTS, unit_id=unit_id),
-            )
-            current = _by_email(grants.values(), scope_type, scope_id, role)
-        else:
-            current = self._current(org, scope_type, scope_id, role)
+        current = self._listed(org, scope_type, scope_id, role)
         members = {
             email: {"state": g["state"], "grantId": g["id"]} for email, g in sorted(current.items())
         }
@@ -185,7 +199,7 @@ class RoleMembersProvider(PlatformProvider):
         members = self._reconcile(news, current)
         unit_id = olds.get("unitId")
         if old_scope != new_scope or news.get("unitKey") != olds.get("unitKey") or not unit_id:
-            unit_id = self._scope_unit(org, news["scopeType"], news["scopeId"])
+            unit_id = self._scope_unit(org, news["scopeType"], news["scopeId"], news.get("unitId"))
         return UpdateResult(self._outputs(news, members, unit_id))
 
     @reported
@@ -197,7 +211,9 @@ class RoleMembersProvider(PlatformProvider):
             return  # the scope is gone, and its grants with it
         for email, grant in sorted(current.items()):
             self._remove(org, grant["id"], email)
-        self._session().cache.invalidate(org, Collection.GRANTS.value)
+        self._session().grants.record(
+            org, props["scopeId"], deletes=[g["id"] for g in current.values()]
+        )
 
 
 def _by_email(grants: Any, scope_type: str, scope_id: str, role: str) -> dict[str, JSONObject]:
@@ -231,11 +247,13 @@ class RoleMembers(VcorgResource, module="vcorg", name="RoleMembers"):
         scope_id: pulumi.Input[str],
         role: pulumi.Input[str],
         emails: Sequence[str],
+        unit_id: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {
             "organisation": organisation,
             "unitKey": unit_key,
+            "unitId": unit_id,
             "scopeType": scope_type,
             "scopeKey": scope_key,
             "scopeId": scope_id,

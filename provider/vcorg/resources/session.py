@@ -12,13 +12,17 @@ from dataclasses import dataclass, field
 
 from vcorg.client import ClientSettings, PlatformClient
 
-from .cache import ListCache
+from .cache import GrantIndex, ListCache
 
 
 @dataclass
 class Session:
     client: PlatformClient
     cache: ListCache = field(default_factory=ListCache)
+    grants: GrantIndex = field(default_factory=GrantIndex)
+    # Ids of objects this process created new (not replayed, not taken over): nobody can
+    # have been granted a role on them yet, so their role lists need not be read first.
+    fresh: set[str] = field(default_factory=set)
 
 
 _SESSIONS: dict[ClientSettings, Session] = {}
