@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         show_plan(plan)
         if not plan.has_changes:
             return ExitCode.OK
-        managed = stack.managed_counts()
+        managed = dict(plan.managed_counts)
         _check_rails(plan, args, managed, email, console)
         total = count_changes(steps)
         if total:

@@ -103,7 +103,8 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
 def add_refresh_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--refresh",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
+        default=False,
         help="read every managed object from the platform first, so changes made outside "
         "vcorg (drift) show in the plan",
     )
@@ -264,8 +265,9 @@ def open_org_stack(target: Target) -> OrgStack:
     adopt = True if target.adopt else None
 
     def program() -> None:
-        from vcorg.resources import Organisation
+        from vcorg.resources import Organisation, sdk_speedups
 
+        sdk_speedups.install()
         Organisation(config.organisation, config=config, adopt=adopt)
 
     return OrgStack(

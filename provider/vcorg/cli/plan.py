@@ -78,10 +78,11 @@ def run(args: argparse.Namespace) -> int:
         with engine_errors():
             stack = open_org_stack(target)
             outcome = stack.preview(refresh=args.refresh, save_plan=args.out is not None)
-            managed = stack.managed_counts()
     plan = build_plan(outcome.steps, token_email=email)
 
-    refusal = _refusal(plan, managed, email)
+    # The deletion cap's base is what the plan's steps say is under management (every step
+    # but a create), so the state need not be exported and parsed again.
+    refusal = _refusal(plan, dict(plan.managed_counts), email)
     if args.plan_format == "json":
         sys.stdout.write(plan.to_json())
     elif args.plan_format == "markdown":

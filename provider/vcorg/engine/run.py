@@ -34,7 +34,7 @@ from pulumi.automation import events as pe
 from vcorg.engine.stack import StackError, StackTarget, first_error_line, open_stack
 from vcorg.plan import ResourceStep, steps_from_engine_events
 from vcorg.plan.labels import kind_label
-from vcorg.plan.steps import TYPE_PREFIX, type_name_from_token
+from vcorg.plan.steps import type_name_from_token
 
 EventListener = Callable[[pe.EngineEvent], None]
 
@@ -229,27 +229,6 @@ class OrgStack:
             lambda: self.stack.destroy(on_event=collector, color="never"),
         )
         return RunOutcome(steps_from_engine_events(collector.events), time.monotonic() - started)
-
-    # -- state -------------------------------------------------------------------------
-
-    def managed_counts(self) -> dict[str, int]:
-        """Objects of each vcorg type in the stack's current state (the deletion cap's base)."""
-        counts: dict[str, int] = {}
-        for resource in self._state_resources():
-            token = str(resource.get("type", ""))
-            if token.startswith(TYPE_PREFIX) and not resource.get("delete"):
-                name = type_name_from_token(token)
-                counts[name] = counts.get(name, 0) + 1
-        return dict(sorted(counts.items()))
-
-    def _state_resources(self) -> list[dict[str, Any]]:
-        try:
-            deployment = self.stack.export_stack().deployment or {}
-        except auto.errors.CommandError as exc:
-            raise EngineRunError(
-                f"could not read the stack's state: {first_error_line(str(exc))}"
-            ) from None
-        return list(deployment.get("resources") or [])
 
     # -- errors ------------------------------------------------------------------------
 

@@ -66,6 +66,10 @@ def open_stack(target: StackTarget) -> auto.Stack:
     bin_dir = pulumi_bin_dir()
     env = engine_env(bin_dir)
     env.update(_passphrase_env())
+    # The engine would rewrite the whole snapshot after every step: O(N²) for N resources.
+    # vcorg's operations are idempotent and provable (docs/operations.md), so only the final
+    # state is saved. Setting PULUMI_SKIP_CHECKPOINTS=false restores per-step checkpoints.
+    env.setdefault("PULUMI_SKIP_CHECKPOINTS", "true")
     env.update(target.extra_env)
     # The Automation API reads a few settings from our own process environment.
     for key in ("PATH", "PULUMI_SKIP_UPDATE_CHECK", "PULUMI_PYTHON_CMD"):
