@@ -38,19 +38,37 @@ def pristine(method: Callable[..., Any]) -> Callable[..., Any]:
     return method
 
 
+def _pickler_method_name() -> str:
+    return getattr(pickle._Pickler._batch_setitems, "__qualname__", "")  # type: ignore[attr-defined]
+
+
 def _reset() -> None:
     pickler: Any = pickle._Pickler  # type: ignore[attr-defined]
     pickler._batch_setitems = pristine(pickler._batch_setitems)
 
 
+# Providers whose pickle never changes (they declare `pickle_is_constant`: a stateless,
+# module-level class, as vcorg's are) are pickled once per class, not once per resource.
+_CONSTANT: dict[type, str] = {}
+
+
 def _guard(original: Callable[[Any], str]) -> Callable[[Any], str]:
     def serialize_provider(provider: Any) -> str:
+        constant = getattr(provider, "pickle_is_constant", False)
+        if constant and type(provider) in _CONSTANT:
+            if _SDK_PATCH in _pickler_method_name():
+                with _LOCK:
+                    _reset()
+            return _CONSTANT[type(provider)]
         with _LOCK:
             _reset()
             try:
-                return original(provider)
+                text = original(provider)
             finally:
                 _reset()
+        if constant:
+            _CONSTANT[type(provider)] = text
+        return text
 
     setattr(serialize_provider, _MARKER, True)
     return serialize_provider
