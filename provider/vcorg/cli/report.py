@@ -262,6 +262,7 @@ def run_access(args: argparse.Namespace) -> int:
 def run_usage(args: argparse.Namespace) -> int:
     from vcorg.report.platform import hidden_note
     from vcorg.report.usage import NoVisibleUnits, build_usage_report
+    from vcorg.report.usage_render import HIDDEN_WHAT
 
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise UsageError(f"--from {args.date_from} is after --to {args.date_to}")
@@ -280,19 +281,21 @@ def run_usage(args: argparse.Namespace) -> int:
                 )
         except NoVisibleUnits as exc:
             raise CommandFailed(
-                f"no usage report to show: {hidden_note(exc.hidden, s.email)}",
+                f"no usage report to show: {hidden_note(exc.hidden, s.email, what=HIDDEN_WHAT)}",
                 "use a system administrator's token, or an organisation administrator's or "
                 "reporter's token for the units you want",
             ) from None
     _emit(s.console, _rendered(report, args.report_format), args.out, "usage report")
-    _note_hidden(s.console, args, report.hidden, s.email)
+    _note_hidden(s.console, args, report.hidden, s.email, what=HIDDEN_WHAT)
     return ExitCode.OK
 
 
-def _note_hidden(console: Console, args: argparse.Namespace, hidden: Any, email: str) -> None:
+def _note_hidden(
+    console: Console, args: argparse.Namespace, hidden: Any, email: str, *, what: str = "see"
+) -> None:
     """Say on stderr which units were left out, unless the text on the terminal says it."""
     from vcorg.report.platform import hidden_note
 
-    note = hidden_note(hidden, email)
+    note = hidden_note(hidden, email, what=what)
     if note and (args.out is not None or args.report_format != "text"):
         say(console, f"vcorg: note: {note}")

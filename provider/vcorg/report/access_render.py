@@ -65,8 +65,7 @@ def _s(count: int) -> str:
 
 
 def flag_line(flag: Flag) -> str:
-    where = f"{flag.unit_name}: " if flag.unit_name else ""
-    return f"{flag.kind.value}: {where}{flag.message}"
+    return f"{flag.kind.value}: {flag.message}"
 
 
 def _cells(entry: AccessEntry) -> tuple[str, ...]:

@@ -181,7 +181,7 @@ def _declared(config: OrgConfig, places: Mapping[str, Place]) -> set[tuple[str, 
     return declared
 
 
-def hidden_note(hidden: Iterable[ConfigUnit], token_email: str) -> str | None:
+def hidden_note(hidden: Iterable[ConfigUnit], token_email: str, *, what: str = "see") -> str | None:
     """One sentence per reason about the configuration's units a report leaves out."""
     groups: dict[str, list[str]] = {}
     for unit in hidden:
@@ -193,7 +193,7 @@ def hidden_note(hidden: Iterable[ConfigUnit], token_email: str) -> str | None:
         )
     if NOT_VISIBLE in groups:
         sentences.append(
-            f"This token ({token_email}) may not see {', '.join(groups[NOT_VISIBLE])}: "
+            f"This token ({token_email}) may not {what} {', '.join(groups[NOT_VISIBLE])}: "
             "that takes an organisation administrator or organisation reporter of the unit, "
             "or a system administrator (or the unit is not on the platform yet)."
         )

@@ -174,6 +174,8 @@ def build_usage_report(
                 hidden.append(ConfigUnit(key, str(unit["name"]), NOT_VISIBLE))
                 continue
         readable.append((key, unit))
+    order = list(config.units)
+    hidden.sort(key=lambda unit: order.index(unit.key))
     if not readable:
         raise NoVisibleUnits(tuple(hidden))
     whole = client.organisation_report(

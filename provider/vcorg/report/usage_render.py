@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from .usage import Usage, UsageReport
 
 FORMAT_VERSION = 1
-TOTAL = "All units"
+TOTAL = "Total"
+HIDDEN_WHAT = "read the usage reports of"
 SCOPE_WORDS = {"unit": "unit", "waiting-area": "waiting area", "meeting-room": "meeting room"}
 STAT_HEADERS = ("calls", "minutes", "median min", "median wait", "p90 wait", "busiest hour")
 
@@ -102,7 +103,7 @@ def render_text(report: UsageReport, *, width: int = 100) -> str:
         ("  " * r.level + _label(r), bar(r.usage.calls, peak, bar_width), *stat_cells(r.usage))
         for r in rows
     ]
-    cells.append((TOTAL if report.by == "unit" else "All calls", "", *stat_cells(report.total)))
+    cells.append((TOTAL, "", *stat_cells(report.total)))
     heading = "unit" if report.by == "unit" else "tag"
     table = text_table(
         [heading.upper(), "", *(h.upper() for h in STAT_HEADERS)], cells, right=range(2, 8)
@@ -110,7 +111,7 @@ def render_text(report: UsageReport, *, width: int = 100) -> str:
     lines = [title(report), total_sentence(report), "", *table]
     if report.by == "tag":
         lines += ["", "A call counts under every tag of its unit and of its waiting area."]
-    note = hidden_note(report.hidden, report.token_email)
+    note = hidden_note(report.hidden, report.token_email, what=HIDDEN_WHAT)
     if note:
         lines += ["", note]
     lines += ["", "Minutes are call lengths; waits are before the call began, in minutes."]
@@ -143,10 +144,10 @@ def render_markdown(report: UsageReport) -> str:
     else:
         headers = ["Reporting tag", *(h.capitalize() for h in STAT_HEADERS)]
         rows = [(r.label, *stat_cells(r.usage)) for r in usage_rows(report)]
-        rows.append(("All calls", *stat_cells(report.total)))
+        rows.append((TOTAL, *stat_cells(report.total)))
         out += markdown_table(headers, rows, right=range(1, 7))
         out += ["", "A call counts under every tag of its unit and of its waiting area."]
-    note = hidden_note(report.hidden, report.token_email)
+    note = hidden_note(report.hidden, report.token_email, what=HIDDEN_WHAT)
     if note:
         out += ["", f"> {md_escape(note)}"]
     return "\n".join(out) + "\n"
@@ -185,7 +186,7 @@ def render_csv(report: UsageReport) -> str:
         writer.writerow(("tag", *CSV_STATS))
         for tag in report.tags:
             writer.writerow((tag.label, *_csv_stats(tag.usage)))
-        writer.writerow(("(all calls)", *_csv_stats(report.total)))
+        writer.writerow((TOTAL, *_csv_stats(report.total)))
     return buffer.getvalue()
 
 
