@@ -26,7 +26,7 @@ COMMANDS: dict[str, str] = {
     "plan": "show what apply would change (dry run)",
     "apply": "make the platform match the configuration",
     "destroy": "delete every object vcorg manages for the organisation",
-    "report": "review who has access to each unit, or read the units' usage reports",
+    "report": "review who has access, or read usage reports",
 }
 
 

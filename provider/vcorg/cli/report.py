@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from vcorg.config import OrgConfig
 
 FORMATS = ("text", "markdown", "csv", "json")
-HELP = "review who has access to each unit, or read the units' usage reports"
+HELP = "review who has access, or read usage reports"
 
 
 def register(subparsers: Any) -> None:
