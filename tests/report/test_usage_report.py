@@ -194,3 +194,9 @@ def test_json_follows_the_schema(config: OrgConfig) -> None:
     assert (document["from"], document["to"]) == ("2026-11-01", "2026-11-30")
     assert document["units"][0]["scopes"][0]["usage"]["p90WaitMinutes"] == 12.0
     assert document["asOf"] == "2026-11-30T08:00:00Z"
+
+
+def test_no_unit_filter_when_every_visible_unit_is_shown(config: OrgConfig) -> None:
+    fake = FakePlatform(readable={"u1", "u2"})
+    build(config, fake)
+    assert fake.queries[-1] == "/report?timezone=Australia%2FSydney"

@@ -314,3 +314,26 @@ def test_reports_cover_only_what_a_role_may_read(world: World) -> None:
         assert whole["complete"] is True
         assert {world.unit["id"], world.other_unit["id"]} <= {u["id"] for u in whole["units"]}
         assert client.get("/units/unit_doesnotexist/report").status_code == 404
+
+
+def test_report_on_another_organisations_unit_is_not_found(world: World) -> None:
+    world.server.cli("org", "create", "initech", "--name", "Initech")
+    token = world.server.cli(
+        "token",
+        "create",
+        "--org",
+        "initech",
+        "--email",
+        "boss@initech.test",
+        "--role",
+        "system-administrator",
+    ).strip()
+    with httpx.Client(
+        base_url=f"{world.server.api}/orgs/initech",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ) as client:
+        response = client.get(f"/units/{world.unit['id']}/report")
+        assert response.status_code == 404, response.text
+        asked = client.get("/report", params={"unitId": world.unit["id"]})
+        assert asked.status_code == 404, asked.text

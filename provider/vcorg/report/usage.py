@@ -178,12 +178,16 @@ def build_usage_report(
     hidden.sort(key=lambda unit: order.index(unit.key))
     if not readable:
         raise NoVisibleUnits(tuple(hidden))
+    # Name the units only when they are not all the token can read: a configuration of
+    # thousands of units would not fit in a URL, and needs no filter.
+    shown = [str(unit["id"]) for _, unit in readable]
+    everything = {str(unit["id"]) for _, unit in scope.units}
     whole = client.organisation_report(
         org,
         date_from=date_from,
         date_to=date_to,
         timezone=timezone,
-        unit_ids=[str(unit["id"]) for _, unit in readable],
+        unit_ids=shown if set(shown) != everything else (),
     )
     units = tuple(
         _unit_usage(config, key, unit_reports[key]) for key, _ in readable if key in unit_reports
