@@ -211,9 +211,15 @@ def test_usage_csv_and_markdown(applied: Applied) -> None:
 
 def test_access_review_lists_everyone_in_the_right_state(applied: Applied) -> None:
     """Step 4: the system administrator's review, in JSON (schema) and CSV."""
-    before = applied.platform.request_count()
+
+    def writes() -> int:
+        return sum(n for (method, _, _), n in applied.platform.metrics().items() if method != "GET")
+
+    writes_before, before = writes(), applied.platform.request_count()
     document = _json(applied.vcorg("report", "access", applied.config, "--format", "json"))
     requests = applied.platform.request_count() - before
+    assert writes() == writes_before, "the access review wrote to the platform"
+    assert list(applied.config.parent.iterdir()) == [applied.config], "it wrote beside the config"
     validator("report-access.schema.json")(document)
     # me, organisation, units, waiting areas, meeting rooms, then grants per unit.
     assert requests == 5 + 2
