@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from vcplatform.apimodels import ObjectId
 from vcplatform.context import IdempotencyKey, OrgCtx, respond
 from vcplatform.errors import ValidationFailed
 from vcplatform.usage import api, record
@@ -36,7 +37,7 @@ Timezone = Annotated[
     ),
 ]
 UnitIds = Annotated[
-    list[str] | None,
+    list[ObjectId] | None,
     Query(alias="unitId", description="Only these units (repeat the parameter)"),
 ]
 
