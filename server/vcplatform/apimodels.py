@@ -258,6 +258,17 @@ class Grant(Common):
     state: GrantState
     invitation: Invitation | None
     account_id: str | None
+    invited_at: str | None = Field(
+        default=None, description="When the first invitation was sent (kept across re-sends)"
+    )
+    accepted_at: str | None = Field(
+        default=None,
+        description="When the grant became active: the invitation was accepted, or the "
+        "email already had an account",
+    )
+    granted_by: str | None = Field(
+        default=None, description="Who created the grant: an email, or `operator`"
+    )
 
 
 class MeRole(ApiModel):

@@ -16,7 +16,7 @@ from vcplatform.faults import FaultMiddleware, TransportCapture
 from vcplatform.guards import BodyLimitMiddleware, RateLimitMiddleware
 from vcplatform.metrics import MetricsMiddleware, RequestCounter, RouteTemplates
 from vcplatform.problems import MEDIA_TYPE, install
-from vcplatform.routes import account, grants, meeting_rooms, units, waiting_areas
+from vcplatform.routes import account, grants, meeting_rooms, units, usage, waiting_areas
 from vcplatform.settings import Settings
 
 API_PREFIX = "/api/v1"
@@ -60,7 +60,7 @@ def build(settings: Settings, db: Database) -> Platform:
     counter = RequestCounter()
     app.state.counter = counter
     install(app)
-    for module in (account, units, waiting_areas, meeting_rooms, grants):
+    for module in (account, units, waiting_areas, meeting_rooms, grants, usage):
         app.include_router(module.router, prefix=API_PREFIX)
 
     @app.get("/metrics", response_class=PlainTextResponse, tags=["operations"])

@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -181,6 +181,24 @@ def parser() -> argparse.ArgumentParser:
         action.add_argument("--org", required=True)
         action.add_argument("--email", help="only this person's invitations")
 
+    usage = sub.add_parser("usage", help="usage data (calls)").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    simulate = usage.add_parser(
+        "simulate",
+        parents=[common],
+        help="record realistic calls for the organisation; the same seed gives the same calls",
+    )
+    simulate.add_argument("--org", required=True)
+    simulate.add_argument("--days", type=int, default=30, help="how many days (default 30)")
+    simulate.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    simulate.add_argument(
+        "--until",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="last day simulated, inclusive (default: yesterday, UTC)",
+    )
+
     dump = sub.add_parser("dump", parents=[common], help="print the organisation tree as JSON")
     dump.add_argument("--org", required=True)
 
@@ -246,6 +264,11 @@ def _run(args: argparse.Namespace) -> int:
         )
         grants = change(db, args.org, args.email)
         print(json.dumps({"count": len(grants), "grants": [g["id"] for g in grants]}))
+    elif args.command == "usage":
+        from vcplatform.usage.simulate import simulate_org
+
+        result = simulate_org(db, args.org, days=args.days, seed=args.seed, last=args.until)
+        print(json.dumps(result.to_dict()))
     elif args.command == "dump":
         from vcplatform.dump import dump
 

@@ -44,6 +44,8 @@ def send(grant: models.Grant, ttl: timedelta) -> None:
     """(Re)send: pending again, with a fresh expiry. No email leaves this server."""
     now = utcnow()
     grant.state = "pending"
+    if grant.invited_at is None:
+        grant.invited_at = now
     grant.invitation_sent_at = now
     grant.invitation_expires_at = now + ttl
     grant.invitation_send_count = (grant.invitation_send_count or 0) + 1
@@ -69,6 +71,7 @@ def accept(session: Session, org_id: str, email: str | None, actor: str) -> list
         before = serialize.grant(grant)
         grant.account_id = ensure_account(session, org_id, grant.email).id
         grant.state = "active"
+        grant.accepted_at = now
         grant.updated_at = now
         session.flush()
         audit.record(

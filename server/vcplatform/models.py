@@ -171,6 +171,12 @@ class Grant(Versioned, Base):
     invitation_sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     invitation_expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     invitation_send_count: Mapped[int] = mapped_column(Integer, default=0)
+    # History for access reviews: the first invitation (kept across re-sends), the moment
+    # the grant became active (accepted, or granted at once to an existing account), and
+    # the actor who created it. NULL on grants made before these were kept.
+    invited_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    granted_by: Mapped[str | None] = mapped_column(String(320), nullable=True)
 
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
@@ -204,4 +210,31 @@ class IdempotencyRecord(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Call(Base):
+    """One finished call from the video side: a consultation in a waiting area or a
+    meeting in a meeting room. Usage data, not configuration: no version, no audit row.
+
+    ``unit_id`` is the unit that held the scope when the call took place, so a unit's
+    reports keep their history when a waiting area moves. No foreign keys to the scope:
+    calls outlive the waiting areas and rooms they took place in.
+    """
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        Index("ix_calls_org_unit_started", "org_id", "unit_id", "started_at"),
+        Index("ix_calls_org_started", "org_id", "started_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    unit_id: Mapped[str] = mapped_column(String(40))
+    scope_type: Mapped[str] = mapped_column(String(20))
+    scope_id: Mapped[str] = mapped_column(String(40), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime] = mapped_column(DateTime)
+    wait_seconds: Mapped[int] = mapped_column(Integer)
+    participants: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from vcplatform import audit, invitations, models, serialize
 from vcplatform.apimodels import ROLES_BY_SCOPE
+from vcplatform.clock import utcnow
 from vcplatform.db import Database
 from vcplatform.ids import hash_token, new_api_token, new_id
 
@@ -110,8 +111,11 @@ def _grant_active(
             email=account.email,
             state="active",
             invitation_send_count=0,
+            granted_by=OPERATOR,
         )
         session.add(grant)
+    if grant.state != "active" or grant.accepted_at is None:
+        grant.accepted_at = utcnow()
     grant.state, grant.account_id = "active", account.id
     session.flush()
     audit.record(

@@ -86,7 +86,14 @@ def grant(row: models.Grant) -> dict[str, Any]:
         "state": grant_state(row),
         "invitation": invitation,
         "accountId": row.account_id,
+        "invitedAt": _stamp(row.invited_at),
+        "acceptedAt": _stamp(row.accepted_at),
+        "grantedBy": row.granted_by,
     }
+
+
+def _stamp(value: datetime | None) -> str | None:
+    return None if value is None else rfc3339(value)
 
 
 def audit_event(row: models.AuditEvent) -> dict[str, Any]:

@@ -57,6 +57,8 @@ def test_demo_runs_to_completion(tmp_path: Path) -> None:
         "Shift Handover",
         "Applying the plan saved in",
         "No changes. The platform matches the configuration.",
+        "Review who has access",
+        "single-administrator:",
     ):
         assert marker in text, f"missing {marker!r}\n{report}"
         text = text[text.index(marker) :]
@@ -65,6 +67,10 @@ def test_demo_runs_to_completion(tmp_path: Path) -> None:
     assert "Oral Health" in markdown
     assert len(markdown) < 65_000
     assert (out / "demo-plan.json").is_file()
+    access = (out / "demo-access.md").read_text()
+    assert access.startswith("## vcorg access review: metro-health")
+    assert "- **As of:** " in access and "- **Platform:** http://127.0.0.1:" in access
+    assert "### Cancer Care (cancer-care)" in access
 
     # Cleaned up: no server left running, temporary directory removed.
     assert _demo_servers() == []

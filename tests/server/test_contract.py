@@ -58,6 +58,9 @@ def test_contract_covers_every_route_of_the_architecture() -> None:
         "/api/v1/orgs/{org}/grants/{grant_id}": {"get", "delete"},
         "/api/v1/orgs/{org}/grants/{grant_id}/resend": {"post"},
         "/api/v1/orgs/{org}/audit": {"get"},
+        "/api/v1/orgs/{org}/calls": {"post"},
+        "/api/v1/orgs/{org}/report": {"get"},
+        "/api/v1/orgs/{org}/units/{unit_id}/report": {"get"},
         "/metrics": {"get"},
     }
     assert {path: set(ops) for path, ops in paths.items()} == expected

@@ -186,6 +186,27 @@ OPERATIONS: dict[str, tuple[Operation, set[str], int]] = {
         204,
     ),
     "read audit log": (lambda w, c: c.get("/audit"), {"system-administrator"}, 200),
+    "read unit report": (lambda w, c: c.get(f"/units/{w.unit['id']}/report"), UNIT_READERS, 200),
+    "read organisation report of the unit": (
+        lambda w, c: c.get("/report", params={"unitId": w.unit["id"]}),
+        UNIT_READERS,
+        200,
+    ),
+    "record call": (
+        lambda w, c: c.post(
+            "/calls",
+            json={
+                "scopeType": "waiting-area",
+                "scopeId": w.area["id"],
+                "startedAt": "2026-11-02T09:00:00Z",
+                "endedAt": "2026-11-02T09:20:00Z",
+                "waitSeconds": 60,
+                "participants": 2,
+            },
+        ),
+        {"system-administrator"},
+        201,
+    ),
     "read organisation": (lambda w, c: c.get(w.server.org_api), set(ROLES), 200),
 }
 
@@ -253,6 +274,8 @@ def test_other_organisation_token_sees_nothing(world: World) -> None:
             f"/units/{world.unit['id']}",
             "/grants",
             "/audit",
+            f"/units/{world.unit['id']}/report",
+            "/report",
         ):
             response = client.get(path)
             assert response.status_code == 404, (path, response.text)
@@ -265,3 +288,52 @@ def test_me_lists_roles(world: World) -> None:
     assert me["roles"] == [
         {"role": "service-provider", "scopeType": "waiting-area", "scopeId": world.area["id"]}
     ]
+
+
+def test_reports_cover_only_what_a_role_may_read(world: World) -> None:
+    """Organisation administrators and reporters read their unit's reports, nobody else's."""
+    with world.as_role("organisation-reporter") as client:
+        report = client.get("/report")
+        assert report.status_code == 200, report.text
+        assert report.json()["complete"] is False
+        assert [u["id"] for u in report.json()["units"]] == [world.unit["id"]]
+        other = client.get(f"/units/{world.other_unit['id']}/report")
+        assert other.status_code == 403
+        assert "organisation reporter of the unit" in other.json()["detail"]
+        asked = client.get("/report", params={"unitId": world.other_unit["id"]})
+        assert asked.status_code == 403
+    with world.as_role("other-unit-administrator") as client:
+        assert client.get(f"/units/{world.unit['id']}/report").status_code == 403
+        assert client.get(f"/units/{world.other_unit['id']}/report").status_code == 200
+    for role in ("service-administrator", "service-provider", "meeting-room-member"):
+        with world.as_role(role) as client:
+            response = client.get("/report")
+            assert response.status_code == 403, (role, response.text)
+    with world.as_role("system-administrator") as client:
+        whole = client.get("/report").json()
+        assert whole["complete"] is True
+        assert {world.unit["id"], world.other_unit["id"]} <= {u["id"] for u in whole["units"]}
+        assert client.get("/units/unit_doesnotexist/report").status_code == 404
+
+
+def test_report_on_another_organisations_unit_is_not_found(world: World) -> None:
+    world.server.cli("org", "create", "initech", "--name", "Initech")
+    token = world.server.cli(
+        "token",
+        "create",
+        "--org",
+        "initech",
+        "--email",
+        "boss@initech.test",
+        "--role",
+        "system-administrator",
+    ).strip()
+    with httpx.Client(
+        base_url=f"{world.server.api}/orgs/initech",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ) as client:
+        response = client.get(f"/units/{world.unit['id']}/report")
+        assert response.status_code == 404, response.text
+        asked = client.get("/report", params={"unitId": world.unit["id"]})
+        assert asked.status_code == 404, asked.text

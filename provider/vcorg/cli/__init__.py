@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "plan": "show what apply would change (dry run)",
     "apply": "make the platform match the configuration",
     "destroy": "delete every object vcorg manages for the organisation",
+    "report": "review who has access, or read usage reports",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -81,7 +81,7 @@ class PlatformClient:
         path: str,
         *,
         json: Any = None,
-        params: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
         headers: Mapping[str, str] | None = None,
         action: str,
         subject: str | None = None,
@@ -95,7 +95,7 @@ class PlatformClient:
             method,
             path,
             json=json,
-            params={k: v for k, v in (params or {}).items() if v is not None},
+            params=_query(params),
             headers=dict(headers or {}),
         )
         started = self._clock()
@@ -405,6 +405,57 @@ class PlatformClient:
             action="remove",
             subject=f"the role grant of {email}" if email else f"role grant {grant_id}",
         )
+
+    # -- usage reports -----------------------------------------------------------------
+
+    def unit_report(
+        self,
+        org: str,
+        unit_id: str,
+        *,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        timezone: str | None = None,
+        subject: str | None = None,
+    ) -> JSONObject:
+        """One unit's usage report (``GET /units/{id}/report``); dates are YYYY-MM-DD."""
+        report: JSONObject = self.request(
+            "GET",
+            f"{self._path(org, Collection.UNITS, unit_id)}/report",
+            params={"from": date_from, "to": date_to, "timezone": timezone},
+            action="read the usage report of",
+            subject=subject or f"unit {unit_id}",
+        ).json()
+        return report
+
+    def organisation_report(
+        self,
+        org: str,
+        *,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        timezone: str | None = None,
+        unit_ids: Sequence[str] = (),
+    ) -> JSONObject:
+        """Usage by unit and by reporting tag (``GET /report``), over readable units."""
+        params = [("from", date_from), ("to", date_to), ("timezone", timezone)]
+        params += [("unitId", unit_id) for unit_id in unit_ids]
+        report: JSONObject = self.request(
+            "GET",
+            f"/orgs/{org}/report",
+            params=params,
+            action="read the usage report of",
+            subject=f"organisation '{org}'",
+        ).json()
+        return report
+
+
+def _query(
+    params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None,
+) -> list[tuple[str, Any]]:
+    """Query parameters without the ``None`` values; pairs may repeat a name."""
+    pairs = params.items() if isinstance(params, Mapping) else (params or ())
+    return [(name, value) for name, value in pairs if value is not None]
 
 
 def _camel(name: str) -> str:

@@ -115,10 +115,12 @@ def create_grant(
             email=email,
             state="active",
             invitation_send_count=0,
+            granted_by=principal.actor,
         )
         account = invitations.find_account(session, principal.org_id, email)
         if account is not None:
             grant.account_id = account.id
+            grant.accepted_at = grant.created_at = grant.updated_at = utcnow()
         else:
             invitations.send(grant, ctx.settings.invitation_ttl)
             grant.created_at = grant.updated_at
