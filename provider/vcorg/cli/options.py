@@ -223,11 +223,14 @@ class Connection(NamedTuple):
 def connected(args: argparse.Namespace) -> Iterator[Connection]:
     """Resolve the target, open the platform client and check the token against it.
 
-    The client is closed on leaving; the other fields stay usable after that.
+    The client is closed on leaving; the other fields stay usable after that. The whole
+    command runs in a reaper scope: no process or temp file it starts outlives it.
     """
+    from vcorg.engine.reaper import command_scope
+
     console = stderr_console()
     target = resolve_target(args)
-    with connect(target) as client:
+    with command_scope(), connect(target) as client:
         yield Connection(console, target, client, token_email(client, target))
 
 
@@ -328,12 +331,13 @@ def engine_errors() -> Iterator[None]:
         Interrupted,
         PlanViolation,
         StackBusy,
+        StackLocked,
         StackUnavailable,
     )
 
     try:
         yield
-    except StackBusy as exc:
+    except (StackBusy, StackLocked) as exc:
         raise CommandFailed(str(exc)) from None
     except Interrupted as exc:
         raise CommandFailed(

@@ -7,7 +7,8 @@ command never shows a Pulumi stack trace or a Python traceback.
 
     EngineRunError          a preview, update or destroy failed (carries `failures`)
     ├── StackUnavailable    the stack or its backend could not be opened
-    ├── StackBusy           another update holds the stack's lock
+    ├── StackBusy           another run that is still going holds the stack's lock
+    ├── StackLocked         a lock whose owner vcorg cannot prove gone (another host)
     ├── Interrupted         Ctrl-C stopped the run (after the operations in flight)
     └── PlanViolation       `up --plan` found a change the saved plan did not allow
 """
@@ -31,6 +32,7 @@ from typing import Any
 from pulumi import automation as auto
 from pulumi.automation import events as pe
 
+from vcorg.engine import locks
 from vcorg.engine.stack import StackError, StackTarget, first_error_line, open_stack
 from vcorg.plan import ResourceStep, steps_from_engine_events
 from vcorg.plan.labels import kind_label
@@ -73,7 +75,11 @@ class StackUnavailable(EngineRunError):
 
 
 class StackBusy(EngineRunError):
-    """Another update holds the stack's lock."""
+    """Another run, still going, holds the stack's lock."""
+
+
+class StackLocked(EngineRunError):
+    """A lock that vcorg cannot prove stale (taken on another host); carries the command."""
 
 
 class Interrupted(EngineRunError):
@@ -145,17 +151,113 @@ def clean_diagnostic(message: str) -> str:
     return text
 
 
-class OrgStack:
-    """The stack of one organisation, opened with the inline program."""
+Notify = Callable[[str], None]
 
-    def __init__(self, target: StackTarget) -> None:
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+class OrgStack:
+    """The stack of one organisation, opened with the inline program.
+
+    Before a run it heals what a crashed run left (see vcorg.engine.locks) and says so
+    in one line through ``notify``.
+    """
+
+    def __init__(self, target: StackTarget, *, notify: Notify = _stderr) -> None:
         self.target = target
+        self.notify = notify
+        self._repair_metadata()
         try:
             self.stack = open_stack(target)
         except StackError as exc:
             raise StackUnavailable(
                 f"could not open the stack {target.stack_name!r}: {_engine_message(str(exc))}"
             ) from None
+
+    # -- healing ------------------------------------------------------------------------
+
+    @property
+    def _qualified(self) -> str:
+        return f"organization/{self.target.project_name}/{self.target.stack_name}"
+
+    def _repair_metadata(self) -> None:
+        root = locks.file_backend_root(self.target.backend_url)
+        if root is None:
+            return
+        for path in locks.empty_metadata(root, self.target.project_name, self.target.stack_name):
+            path.unlink(missing_ok=True)
+            self.notify(
+                f"vcorg: repaired the state of stack {self.target.stack_name!r}: removed "
+                f"{path.name}, an empty metadata file left by a run that was killed"
+            )
+
+    def _heal_locks(self) -> None:
+        """Clear the stack's locks whose owners are provably gone; refuse on any other."""
+        root = locks.file_backend_root(self.target.backend_url)
+        if root is None:
+            return  # other backends: the engine's own lock error is healed in _guarded
+        found = locks.lock_files(root, self.target.project_name, self.target.stack_name)
+        if not found:
+            return
+        owners = [owner for _, owner in found if owner is not None]
+        self._judge(owners, unreadable=len(found) - len(owners))
+        for path, _ in found:
+            path.unlink(missing_ok=True)
+            path.with_name(path.name + ".attrs").unlink(missing_ok=True)
+        self._cleared(owners)
+
+    def _judge(self, owners: list[locks.LockOwner], *, unreadable: int = 0) -> None:
+        """Raise unless every lock belongs to a process of this host that has ended."""
+        stack = self.target.stack_name
+        for owner in owners:
+            if owner.running():
+                raise StackBusy(
+                    f"another vcorg run holds the stack {stack!r} ({owner.describe()}); wait "
+                    "for it to finish, then run this command again"
+                )
+        unknown = [o for o in owners if o.running() is None]
+        if unknown or unreadable:
+            who = "; ".join(o.describe() for o in unknown) or "an unreadable lock file"
+            raise StackLocked(
+                f"the stack {stack!r} is locked by a run vcorg cannot check from this host "
+                f"({who}). If that run is over, clear the lock with: "
+                f"PULUMI_BACKEND_URL={self.target.backend_url} pulumi cancel --yes "
+                f"--stack {self._qualified}"
+            )
+
+    def _cleared(self, owners: list[locks.LockOwner]) -> None:
+        who = "; ".join(o.describe() for o in owners)
+        self.notify(
+            f"vcorg: cleared the lock of stack {self.target.stack_name!r} left by a run that "
+            f"is no longer running ({who})"
+        )
+        self._clear_pending()
+
+    def _clear_pending(self) -> None:
+        """Drop operations a killed run left pending; the platform says what exists.
+
+        vcorg itself saves state only at the end of a run, so its own crashes leave none;
+        states written with per-step checkpoints (PULUMI_SKIP_CHECKPOINTS=false, or a
+        Pulumi project) can. A refresh reads every object back, and creates cut off by the
+        crash are taken over by their idempotency keys on the next update.
+        """
+        try:
+            pending = (self.stack.export_stack().deployment or {}).get("pending_operations")
+        except auto.errors.CommandError:
+            return
+        if not pending:
+            return
+        self._guarded(
+            "refresh",
+            _Collector(),
+            lambda: self.stack.refresh(clear_pending_creates=True, color="never"),
+        )
+        self.notify(
+            f"vcorg: resolved {len(pending)} operation(s) a killed run left pending, by "
+            "reading the platform"
+        )
 
     # -- runs --------------------------------------------------------------------------
 
@@ -190,6 +292,7 @@ class OrgStack:
         listener: EventListener | None = None,
     ) -> RunOutcome:
         """Apply the program; with *pulumi_plan*, only what that saved update plan allows."""
+        self._heal_locks()
         collector = _Collector(listener)
         started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="vcorg-apply-") as tmp:
@@ -221,6 +324,7 @@ class OrgStack:
         return RunOutcome(steps_from_engine_events(collector.events), time.monotonic() - started)
 
     def destroy(self, *, listener: EventListener | None = None) -> RunOutcome:
+        self._heal_locks()
         collector = _Collector(listener)
         started = time.monotonic()
         self._guarded(
@@ -232,15 +336,27 @@ class OrgStack:
 
     # -- errors ------------------------------------------------------------------------
 
-    def _guarded(self, what: str, collector: _Collector, call: Callable[[], object]) -> None:
+    def _guarded(
+        self, what: str, collector: _Collector, call: Callable[[], object], *, healed: bool = False
+    ) -> None:
         try:
             with _graceful_interrupts(collector, what):
                 call()
-        except auto.errors.ConcurrentUpdateError:
-            raise StackBusy(
-                f"the stack {self.target.stack_name!r} is locked by another update; wait for "
-                "it to finish (or, if it crashed, run `pulumi cancel` on the stack)"
-            ) from None
+        except auto.errors.ConcurrentUpdateError as exc:
+            owners = locks.owners_from_error(str(exc))
+            if healed or not owners:
+                raise StackBusy(
+                    f"another run holds the stack {self.target.stack_name!r}; wait for it to "
+                    "finish, then run this command again"
+                ) from None
+            # Any backend: the engine named the owners. Clear them if provably gone.
+            self._judge(owners)
+            self.stack.cancel()
+            self._cleared(owners)
+            with collector._lock:
+                collector.events.clear()
+                collector.failures.clear()
+            self._guarded(what, collector, call, healed=True)
         except auto.errors.CommandError as exc:
             failures = collector.failures or [EngineFailure(_engine_message(str(exc)))]
             if any("violates plan" in f.message for f in failures):
