@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             # Only drift in what the platform reports (say, accepted invitations):
             # nothing on the platform changes, the update just records it.
             say(console, "Nothing on the platform changes; recording its current state.")
-        with ApplyProgress(console, total) as progress:
+        with ApplyProgress(console, total) as progress, progress.reported():
             outcome = stack.up(refresh=refresh, pulumi_plan=pulumi_plan, listener=progress)
     say(console, summary_line(outcome.steps, outcome.seconds) + _people(plan.summary))
     _print_new_links(console, outcome.steps)

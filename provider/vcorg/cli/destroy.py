@@ -70,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
             yes=args.yes,
             action="destroy",
         )
-        with ApplyProgress(console, total, description="Destroying") as progress:
+        progress = ApplyProgress(console, total, description="Destroying")
+        with progress, progress.reported():
             outcome = stack.destroy(listener=progress)
     say(console, summary_line(outcome.steps, outcome.seconds, verb="Destroyed"))
     return ExitCode.OK

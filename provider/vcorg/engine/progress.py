@@ -1,18 +1,24 @@
-"""Progress of an update ("done/total") and the summary that closes it.
-
-On a terminal a rich progress bar counts the resources done; every finished resource is
-also printed as one line, so CI logs (no terminal, no bar) show the same progress.
-"""
+"""Progress of an update (done/total, rate, ETA) and the summary that closes it."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 
 from pulumi.automation import events as pe
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from vcorg.plan import Op, ResourceStep
 from vcorg.plan.labels import kind_label
@@ -53,28 +59,55 @@ def count_changes(steps: Iterable[ResourceStep]) -> int:
     return len(_changes(steps))
 
 
-class ApplyProgress:
-    """An engine-event listener that shows resources done out of *total*."""
+# Without a terminal, small runs print one line per change; larger ones a line every few
+# seconds, so a 20-minute apply neither floods a CI log nor goes quiet in it.
+STEP_LINES_MAX = int(os.environ.get("VCORG_PROGRESS_STEPS_MAX", "200"))
+INTERVAL = float(os.environ.get("VCORG_PROGRESS_INTERVAL", "5"))
 
-    def __init__(self, console: Console, total: int, *, description: str = "Applying") -> None:
+
+class ApplyProgress:
+    """An engine-event listener that shows changes done out of *total*, the rate and an ETA.
+
+    On a terminal: a rich progress bar. Without one (CI): a line per change for runs of up
+    to ``STEP_LINES_MAX`` changes, else a status line every ``INTERVAL`` seconds, and
+    always a last line at N/N. Failures are printed at once either way.
+    """
+
+    def __init__(
+        self,
+        console: Console,
+        total: int,
+        *,
+        description: str = "Applying",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.console = console
         self.total = total
         self.done = 0
         self.failed = 0
+        self.by_op: dict[str, int] = {}
         self._seen: set[str] = set()
         self._lock = threading.Lock()
+        self._clock = clock
+        self._started = clock()
+        self._last_line = self._started
+        self._step_lines = not console.is_terminal and total <= STEP_LINES_MAX
         self._bar = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
             console=console,
             transient=True,
             disable=not console.is_terminal,
         )
-        self._task = self._bar.add_task(description, total=max(total, 1))
+        self._task = self._bar.add_task(description, total=max(total, 1), rate="")
 
     def __enter__(self) -> ApplyProgress:
+        self._started = self._last_line = self._clock()
         self._bar.start()
         return self
 
@@ -92,6 +125,47 @@ class ApplyProgress:
         elif event.res_op_failed_event is not None:
             self._finished(event.res_op_failed_event.metadata, failed=True)
 
+    # -- what was done ------------------------------------------------------------------
+
+    def rate(self) -> float:
+        elapsed = self._clock() - self._started
+        return (self.done + self.failed) / elapsed if elapsed > 0 else 0.0
+
+    def status(self) -> str:
+        """`[1234/5000] 25% · 48.2/s · 25s elapsed · ETA 1m18s · 2 failed`."""
+        count = self.done + self.failed
+        elapsed = self._clock() - self._started
+        rate = self.rate()
+        parts = [f"[{count}/{self.total}]", f"{100 * count / max(self.total, 1):.0f}%"]
+        parts.append(f"{rate:.1f}/s")
+        parts.append(f"{_duration(elapsed)} elapsed")
+        if rate > 0 and count < self.total:
+            parts.append(f"ETA {_duration((self.total - count) / rate)}")
+        if self.failed:
+            parts.append(f"{self.failed} failed")
+        return " · ".join(parts)
+
+    def done_so_far(self) -> str:
+        """`1,200 created, 34 updated` (or `nothing`): what this run completed."""
+        parts = [f"{n:,} {_DONE_WORDS[op]}" for op, n in sorted(self.by_op.items()) if n]
+        return ", ".join(parts) or "nothing"
+
+    @contextlib.contextmanager
+    def reported(self) -> Iterator[None]:
+        """An engine run that stops early says what this run did before it stopped."""
+        from vcorg.engine.run import EngineRunError
+
+        try:
+            yield
+        except EngineRunError as exc:
+            done = self.done + self.failed
+            raise type(exc)(
+                f"{exc} (this run made {done} of {self.total} changes: {self.done_so_far()})",
+                exc.failures,
+            ) from None
+
+    # -- events ---------------------------------------------------------------------------
+
     def _finished(self, md: pe.StepEventMetadata, *, failed: bool) -> None:
         op = md.op.value if isinstance(md.op, pe.OpType) else str(md.op)
         if op not in _DONE_WORDS or not md.type.startswith(TYPE_PREFIX):
@@ -104,16 +178,40 @@ class ApplyProgress:
                 self.failed += 1
             else:
                 self.done += 1
-            position = f"[{self.done + self.failed}/{self.total}]"
-            self._bar.update(self._task, completed=self.done + self.failed)
+                word = _DONE_WORDS[op]
+                key = next(k for k, w in _DONE_WORDS.items() if w == word)
+                self.by_op[key] = self.by_op.get(key, 0) + 1
+            count = self.done + self.failed
+            position = f"[{count}/{self.total}]"
+            rate = self.rate()
+            self._bar.update(self._task, completed=count, rate=f"{rate:.1f}/s")
+            now = self._clock()
+            periodic = not self._step_lines and not self.console.is_terminal
+            due = periodic and (now - self._last_line >= INTERVAL or count >= self.total)
+            if due:
+                self._last_line = now
+                status = self.status()
         kind = kind_label(type_name_from_token(md.type))
         name = name_from_urn(md.urn)
         if failed:
             self.console.print(f"  [red]✗[/] {position} {kind} {name}: failed", highlight=False)
-        else:
+        elif self._step_lines:
             self.console.print(
                 f"  [green]✓[/] {position} {_DONE_WORDS[op]} {kind} {name}", highlight=False
             )
+        elif due:
+            self.console.print(f"  {status}", highlight=False)
+
+
+def _duration(seconds: float) -> str:
+    whole = max(0, round(seconds))
+    if whole < 60:
+        return f"{whole}s"
+    minutes, rest = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes}m{rest:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
 
 
 def summary_line(steps: Iterable[ResourceStep], seconds: float, *, verb: str = "Applied") -> str:
