@@ -323,32 +323,52 @@ class ObjectProvider(PlatformProvider):
         anchor: str,
         ours: int | None,
     ) -> JSONObject:
-        """An earlier run of this resource changed the object (to version ``ours``) and
-        crashed before recording it. Unless someone else changed it since, bring it from
-        there to the current settings; the fields are compared with the platform, not with
-        the state, which never saw that change."""
-        current = self.client.get_object(org, self.collection, id_, subject=self.subject(news))
+        """Earlier runs of this resource changed the object and crashed before recording it.
+
+        ``ours`` is the version the state's key produced. Each later crashed run wrote on
+        top of the previous one under the key of the version it found, so the chain of
+        keys K(v), K(v+1), ... proves which versions were ours. Follow it to the current
+        version; if it breaks (a 412: someone else wrote in between), stop as for any
+        concurrent change. The fields are compared with the platform, not with the state,
+        which never saw these changes.
+        """
+        client = self.client
+        current = client.get_object(org, self.collection, id_, subject=self.subject(news))
         wanted = self.body(news)
         patch = {f: v for f, v in wanted.items() if not same(current.get(f), v)}
         if not patch:
             return current
-        if ours is not None and current.get("version") != ours:
-            raise PreconditionFailed(
-                f"Could not update {self.subject(news)}: someone changed it on the platform "
-                "after vcorg's interrupted earlier change. Run a refresh, review the plan "
-                "again, then apply.",
-                problem=Problem(status=412, detail="version mismatch"),
-                method="PATCH",
-                path=f"{self.collection.value}/{id_}",
-                subject=self.subject(news),
-            )
-        return self.client.update_object(
-            org,
-            self.collection,
-            id_,
-            patch,
-            version=current.get("version"),
-            idempotency_key=digest("vcorg-update", anchor, current.get("version")),
+        version = ours
+        for _ in range(MAX_KEY_GENERATIONS):
+            if version is None:
+                break
+            try:
+                obj = client.update_object(
+                    org,
+                    self.collection,
+                    id_,
+                    patch,
+                    version=version,
+                    idempotency_key=digest("vcorg-update", anchor, version),
+                    subject=self.subject(news),
+                )
+            except Conflict as exc:
+                if not exc.key_reused:
+                    raise
+                version = exc.existing_version  # that version was ours too: follow on
+                continue
+            except PreconditionFailed:
+                break  # the next version is not ours
+            if not obj.pop("_replayed", False):
+                return obj
+            version = obj.get("version")  # ours, with this very patch: follow on
+        raise PreconditionFailed(
+            f"Could not update {self.subject(news)}: someone changed it on the platform "
+            "after vcorg's interrupted earlier change. Run a refresh, review the plan "
+            "again, then apply.",
+            problem=Problem(status=412, detail="version mismatch"),
+            method="PATCH",
+            path=f"{self.collection.value}/{id_}",
             subject=self.subject(news),
         )
 
