@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,12 @@ import pytest
 import yaml
 from pulumi import automation as auto
 
+from tests.support.converged import (  # noqa: F401 - re-exported for the e2e tests
+    LIVE_STATES,
+    ROLE_KEYS,
+    assert_converged,
+)
 from tests.support.platform import PlatformServer
-from vcorg.config.models import OrgConfig
 from vcorg.engine.stack import StackTarget, open_stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,24 +32,6 @@ EXAMPLES = ROOT / "examples"
 HOSPITAL = EXAMPLES / "hospital"
 HOSPITAL_ORG = "metro-health"
 STACK = "e2e"
-
-# Where a role lives in the YAML, per scope type: (yaml key, platform role).
-ROLE_KEYS = {
-    "unit": (
-        ("organisationAdministrators", "organisation-administrator"),
-        ("organisationReporters", "organisation-reporter"),
-    ),
-    "waiting-area": (
-        ("serviceAdministrators", "service-administrator"),
-        ("serviceProviders", "service-provider"),
-    ),
-    "meeting-room": (
-        ("meetingRoomAdministrators", "meeting-room-administrator"),
-        ("meetingRoomMembers", "meeting-room-member"),
-    ),
-}
-# Grant states that hold a seat; revoked grants are history.
-LIVE_STATES = frozenset({"active", "pending", "expired"})
 
 
 def load_yaml(path: Path) -> dict[str, Any]:
@@ -57,7 +42,12 @@ class OrgStack:
     """One platform and one stack; configs are written as YAML files under `workdir`."""
 
     def __init__(
-        self, platform: PlatformServer, workdir: Path, *, token_in_env: bool = True
+        self,
+        platform: PlatformServer,
+        workdir: Path,
+        *,
+        token_in_env: bool = True,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.platform = platform
         self.workdir = workdir
@@ -72,7 +62,10 @@ class OrgStack:
                 backend_url=self.backend_dir.as_uri(),
                 api_url=platform.url,
                 program=self._program,
-                extra_env={"VCORG_TOKEN": platform.token} if token_in_env else {},
+                extra_env={
+                    **({"VCORG_TOKEN": platform.token} if token_in_env else {}),
+                    **(env or {}),
+                },
             )
         )
 
@@ -136,82 +129,6 @@ class OrgStack:
 def op_counts(summary: dict[str, int] | None) -> dict[str, int]:
     """A change summary without the `same` count, for 'exactly these changes' checks."""
     return {op: n for op, n in (summary or {}).items() if op != "same" and n}
-
-
-# --- what the platform should hold ---------------------------------------------------
-
-
-def _live_grants(node: dict[str, Any]) -> Counter[tuple[str, str]]:
-    return Counter((g["role"], g["email"]) for g in node["grants"] if g["state"] in LIVE_STATES)
-
-
-def _expected_grants(roles: Any, scope_type: str) -> dict[str, set[str]]:
-    """Managed roles only: a role key left out of the YAML is not vcorg's to judge."""
-    given = roles.model_fields_set
-    out = {}
-    for yaml_key, role in ROLE_KEYS[scope_type]:
-        attribute = "".join("_" + c.lower() if c.isupper() else c for c in yaml_key)
-        if attribute in given:
-            out[role] = {e.lower() for e in getattr(roles, attribute)}
-    return out
-
-
-def _check_grants(where: str, node: dict[str, Any], roles: Any, scope_type: str) -> None:
-    live = _live_grants(node)
-    dupes = [k for k, n in live.items() if n > 1]
-    assert not dupes, f"{where}: duplicate grants {dupes}"
-    for role, emails in _expected_grants(roles, scope_type).items():
-        got = {email for r, email in live if r == role}
-        assert got == emails, f"{where}: {role} holds {sorted(got)}, config says {sorted(emails)}"
-
-
-def _unique_by_name(where: str, items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    names = Counter(i["name"] for i in items)
-    dupes = [n for n, c in names.items() if c > 1]
-    assert not dupes, f"{where}: duplicates {dupes}"
-    return {i["name"]: i for i in items}
-
-
-def assert_converged(dump: dict[str, Any], config: OrgConfig) -> None:
-    """The platform holds exactly the config's objects, settings and managed grants."""
-    units = _unique_by_name("units", dump["units"])
-    assert set(units) == {u.name for u in config.units.values()}, "unit names differ"
-    area_ids: dict[str, str] = {}
-    for unit_key, unit in config.units.items():
-        got = units[unit.name]
-        where = f"unit {unit_key}"
-        assert got["description"] == unit.description, where
-        assert got["reportingTags"] == list(unit.reporting_tags), where
-        _check_grants(where, got, unit.roles, "unit")
-        areas = _unique_by_name(f"{where} waiting areas", got["waitingAreas"])
-        assert set(areas) == {a.name for a in unit.waiting_areas.values()}, where
-        for area_key, area in unit.waiting_areas.items():
-            node = areas[area.name]
-            where_a = f"waiting area {area_key}"
-            area_ids[area_key] = node["id"]
-            assert node["type"] == area.type, where_a
-            assert node["accessHours"] == area.access_hours.model_dump(
-                mode="json", by_alias=True
-            ), where_a
-            assert node["callerDetails"] == [
-                d.model_dump(mode="json", by_alias=True) for d in area.caller_details
-            ], where_a
-            assert node["informationForCallers"] == area.information_for_callers, where_a
-            assert node["suspended"] == area.suspended, where_a
-            assert node["reportingTags"] == list(area.reporting_tags), where_a
-            assert "/wait/" in node["link"], where_a
-            _check_grants(where_a, node, area.roles, "waiting-area")
-        rooms = _unique_by_name(f"{where} meeting rooms", got["meetingRooms"])
-        assert set(rooms) == {r.name for r in unit.meeting_rooms.values()}, where
-        for room_key, room in unit.meeting_rooms.items():
-            node = rooms[room.name]
-            where_r = f"meeting room {room_key}"
-            assert node["maxParticipants"] == room.max_participants, where_r
-            _check_grants(where_r, node, room.roles, "meeting-room")
-            if room.waiting_area is None:
-                assert node["waitingAreaId"] is None, where_r
-            else:
-                assert node["waitingAreaId"] == area_ids.get(room.waiting_area), where_r
 
 
 def find_unit(dump: dict[str, Any], name: str) -> dict[str, Any]:
