@@ -87,7 +87,7 @@ def test_changing_organisation_is_refused_not_replaced(providers: Providers) -> 
         ),
         (
             {"timezone": "UTC", "open": [{"days": ["funday"], "from": "09:00", "to": "10:00"}]},
-            "accessHours.open[0].days",
+            "accessHours.open[0].days[0]",
         ),
         (
             {

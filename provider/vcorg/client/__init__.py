@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._types import Collection, JSONObject
+from ._types import Collection, Created, JSONObject
 from .client import PlatformClient
 from .errors import (
     ApiError,
@@ -31,6 +31,7 @@ __all__ = [
     "Collection",
     "ConfigurationError",
     "Conflict",
+    "Created",
     "FieldError",
     "Forbidden",
     "JSONObject",

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from ._types import Collection, JSONObject
+from ._types import Collection, Created, JSONObject
 from .errors import (
     ApiError,
     Problem,
@@ -58,11 +58,6 @@ class PlatformClient:
             timeout=timeout,
             transport=transport,
         )
-
-    @classmethod
-    def from_environment(cls, **kwargs: Any) -> PlatformClient:
-        """Build a client from VCORG_API_URL and VCORG_TOKEN."""
-        return cls(ClientSettings.resolve(), **kwargs)
 
     def close(self) -> None:
         self._http.close()
@@ -242,7 +237,7 @@ class PlatformClient:
         response = self._object_request("GET", org, collection, object_id, "read", subject)
         return _with_version(response)
 
-    def create_object(
+    def create(
         self,
         org: str,
         collection: Collection,
@@ -250,8 +245,8 @@ class PlatformClient:
         *,
         idempotency_key: str | None = None,
         subject: str | None = None,
-    ) -> JSONObject:
-        """POST a new object. The result carries ``_replayed`` when the key was seen before."""
+    ) -> Created:
+        """POST a new object; the answer says whether the platform replayed an earlier one."""
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         response = self.request(
             "POST",
@@ -261,10 +256,22 @@ class PlatformClient:
             action="create",
             subject=subject or _subject(collection, body),
         )
-        obj = _with_version(response)
-        if response.headers.get("Idempotency-Replayed", "").lower() == "true":
-            obj["_replayed"] = True
-        return obj
+        replayed = response.headers.get("Idempotency-Replayed", "").lower() == "true"
+        return Created(_with_version(response), replayed=replayed)
+
+    def create_object(
+        self,
+        org: str,
+        collection: Collection,
+        body: JSONObject,
+        *,
+        idempotency_key: str | None = None,
+        subject: str | None = None,
+    ) -> JSONObject:
+        """POST a new object and return it (`create` also says whether it was replayed)."""
+        return self.create(
+            org, collection, body, idempotency_key=idempotency_key, subject=subject
+        ).object
 
     def update_object(
         self,
@@ -334,14 +341,8 @@ class PlatformClient:
         ).json()
         return found
 
-    def list_units(self, org: str) -> list[JSONObject]:
-        return self.list_objects(org, Collection.UNITS)
-
     def list_waiting_areas(self, org: str, *, unit_id: str | None = None) -> list[JSONObject]:
         return self.list_objects(org, Collection.WAITING_AREAS, unit_id=unit_id)
-
-    def list_meeting_rooms(self, org: str, *, unit_id: str | None = None) -> list[JSONObject]:
-        return self.list_objects(org, Collection.MEETING_ROOMS, unit_id=unit_id)
 
     def list_grants(
         self,

@@ -73,11 +73,12 @@ def problems_from_validation(
             loc = tuple(p for p in loc if p != "[key]")
             at_key = True
         file, line, column = sources.locate_in(file_index, parts, at_key=at_key)
-        rule, message = _describe(detail, model, loc)
+        rule, message = describe(detail, model, loc)
         yield Problem(rule, file, line, column, format_path(parts), message)
 
 
-def _describe(detail: Any, model: type[BaseModel] | None, loc: tuple[Any, ...]) -> tuple[str, str]:
+def describe(detail: Any, model: type[BaseModel] | None, loc: tuple[Any, ...]) -> tuple[str, str]:
+    """The problem id and the message for one pydantic error found at ``loc`` of ``model``."""
     kind: str = detail["type"]
     ctx: dict[str, Any] = detail.get("ctx") or {}
     value = detail.get("input")

@@ -1,14 +1,16 @@
 """The shared workflow of the providers of named platform objects.
 
-A provider subclass declares its collection and fields; this module runs the fixed
-steps (check, diff, create with idempotency and adoption, read through the list cache,
-update with If-Match, delete) so each resource module stays a short declaration.
+A provider subclass declares its collection, the config model that declares its settings
+and the inputs that place it; this module runs the fixed steps (check, diff, create with
+idempotency and adoption, read through the list cache, update with If-Match, delete) so
+each resource module stays a short declaration.
 Providers hold no state that is pickled: see :meth:`PlatformProvider.__getstate__`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import uuid
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -23,6 +25,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pydantic import BaseModel
 
 from vcorg.client import (
     ClientSettings,
@@ -37,14 +40,14 @@ from vcorg.client import (
 
 from .dynamic import VcorgResource
 from .errors import ResourceError, reported
-from .props import changed_fields, digest, is_unknown, public, same
+from .props import changed_fields, digest, is_unknown, public, same, whole_numbers
 from .session import Session, session_for
 from .validation import Checker
 
 # Outputs the API adds to every object, besides the inputs it echoes.
 META_FIELDS = ("createdAt", "updatedAt", "version")
 # The resource ID is Pulumi's own `id`; an output of that name would shadow it.
-_DROPPED = frozenset({"id", "_replayed"})
+_DROPPED = frozenset({"id"})
 
 
 class PlatformProvider(ResourceProvider):
@@ -82,8 +85,13 @@ class ObjectProvider(PlatformProvider):
     """Units, waiting areas and meeting rooms: named objects with a REST collection."""
 
     collection: ClassVar[Collection]
-    # Inputs sent to the API, in camelCase, exactly as the API names them.
-    api_fields: ClassVar[tuple[str, ...]]
+    # The config model that declares this kind's settings (sent to the API as its fields,
+    # camelCase), and the fields of that model that are not settings of the object itself:
+    # its people, its children and references by key.
+    settings_model: ClassVar[type[BaseModel]]
+    not_settings: ClassVar[frozenset[str]] = frozenset({"roles"})
+    # Inputs sent to the API before the settings: the ids of the objects it belongs to.
+    placement_fields: ClassVar[tuple[str, ...]] = ()
     # Inputs that only vcorg uses; a change is recorded in state without an API call.
     local_fields: ClassVar[tuple[str, ...]] = ("key", "adopt", "resourceUrn")
     # Inputs whose change the API cannot apply in place.
@@ -96,7 +104,7 @@ class ObjectProvider(PlatformProvider):
     # -- hooks ----------------------------------------------------------------------
 
     def validate(self, checker: Checker, olds: Mapping[str, Any]) -> None:
-        """Add failures for this kind's own fields."""
+        """Add failures for this kind's placement and local inputs (settings are generic)."""
 
     def subject(self, props: Mapping[str, Any]) -> str:
         return f"{self.collection.label} '{props.get('name')}' (key {props.get('key')})"
@@ -104,8 +112,23 @@ class ObjectProvider(PlatformProvider):
     # -- helpers --------------------------------------------------------------------
 
     @property
+    def settings(self) -> tuple[str, ...]:
+        """The kind's settings, camelCase, in the config model's order."""
+        return settings_fields(self.settings_model, self.not_settings)
+
+    @property
+    def api_fields(self) -> tuple[str, ...]:
+        """Inputs sent to the API, exactly as the API names them."""
+        return (*self.placement_fields, *self.settings)
+
+    @property
     def input_fields(self) -> tuple[str, ...]:
         return ("organisation", *self.local_fields, *self.api_fields)
+
+    def settings_of(self, model: BaseModel) -> dict[str, Any]:
+        """The inputs a config object gives: its settings as the API's JSON, unset ones left out."""
+        data = model.model_dump(mode="json", by_alias=True, exclude=set(self.not_settings))
+        return {k: v for k, v in data.items() if v is not None}
 
     def body(self, props: Mapping[str, Any], fields: tuple[str, ...] | None = None) -> JSONObject:
         return {f: to_api(props.get(f)) for f in (fields or self.api_fields)}
@@ -128,10 +151,9 @@ class ObjectProvider(PlatformProvider):
         checker = Checker(news)
         checker.key("organisation")
         checker.key("key")
-        checker.text("name", required=True, max_length=100)
-        checker.text("description")
-        checker.boolean("adopt")
+        checker.settings(self.settings_model, self.settings)
         self.validate(checker, olds)
+        checker.boolean("adopt")
         return CheckResult(news, checker.failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -155,10 +177,11 @@ class ObjectProvider(PlatformProvider):
         key = digest("vcorg-create", props.get("resourceUrn") or self.natural_key(props), body)
         client = self.client
         try:
-            obj = client.create_object(
+            created = client.create(
                 org, self.collection, body, idempotency_key=key, subject=self.subject(props)
             )
-            if obj.get("_replayed") and not self._exists(org, obj["id"]):
+            obj = created.object
+            if created.replayed and not self._exists(org, obj["id"]):
                 # The replayed object was deleted since (out of band, or replaced):
                 # this is a genuinely new create, so it needs a fresh key.
                 obj = client.create_object(
@@ -325,25 +348,30 @@ class ObjectProvider(PlatformProvider):
 
 def to_api(value: Any) -> Any:
     """Pulumi sends every number as a float; the API wants integers where they are whole."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, Mapping):
-        return {k: to_api(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_api(v) for v in value]
     if is_unknown(value):
         raise ResourceError("internal error: an unknown value reached the platform API")
-    return value
+    return whole_numbers(value)
+
+
+@functools.cache
+def settings_fields(model: type[BaseModel], not_settings: frozenset[str]) -> tuple[str, ...]:
+    """The camelCase names of a config model's settings, in declaration order."""
+    return tuple(
+        field.alias or name
+        for name, field in model.model_fields.items()
+        if name not in not_settings
+    )
 
 
 class ObjectResource(VcorgResource):
     """Base of the resource classes whose provider is an :class:`ObjectProvider`.
 
     Every such object takes an organisation, a key and ``adopt``, and reports the API's
-    metadata; the subclass names only its own inputs and extra outputs.
+    metadata; the subclass passes what places it and the config object of its settings.
     """
 
     version: pulumi.Output[int]
+    output_slots: ClassVar[tuple[str, ...]] = META_FIELDS
 
     def __init__(
         self,
@@ -352,17 +380,18 @@ class ObjectResource(VcorgResource):
         *,
         organisation: pulumi.Input[str],
         key: pulumi.Input[str],
-        fields: Mapping[str, Any],
+        placement: Mapping[str, Any],
+        settings: BaseModel,
         adopt: pulumi.Input[bool],
         opts: pulumi.ResourceOptions | None,
-        outputs: tuple[str, ...] = (),
     ) -> None:
         # Inputs in the order they have always been registered: organisation and key
-        # first, the kind's own fields, adopt last.
-        props = {"organisation": organisation, "key": key, **fields, "adopt": adopt}
-        super().__init__(provider, resource_name, props, opts, (*META_FIELDS, *outputs))
-
-
-def listed(value: Any) -> Any:
-    """A tuple default (immutable, so safe as a default) as the list Pulumi serialises."""
-    return list(value) if isinstance(value, tuple) else value
+        # first, what places the object, its settings, adopt last.
+        props = {
+            "organisation": organisation,
+            "key": key,
+            **placement,
+            **provider.settings_of(settings),
+            "adopt": adopt,
+        }
+        super().__init__(provider, resource_name, props, opts)
