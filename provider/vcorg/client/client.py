@@ -12,7 +12,7 @@ import httpx
 from ._types import Collection, Created, JSONObject
 from .errors import (
     ApiError,
-    Problem,
+    ProblemDocument,
     RateLimited,
     TransportError,
     describe_problem,
@@ -159,7 +159,7 @@ class PlatformClient:
             data = response.json()
         except ValueError:
             data = None
-        problem = Problem.from_json(response.status_code, data)
+        problem = ProblemDocument.from_json(response.status_code, data)
         if not problem.detail and not problem.title:
             problem.detail = response.reason_phrase
         cls = error_class_for(response.status_code)

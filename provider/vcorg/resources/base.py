@@ -35,7 +35,7 @@ from vcorg.client import (
     NotFound,
     PlatformClient,
     PreconditionFailed,
-    Problem,
+    ProblemDocument,
 )
 
 from .dynamic import VcorgResource
@@ -319,7 +319,7 @@ class ObjectProvider(PlatformProvider):
             f"{', '.join(f for f in patch if not same(current.get(f), olds.get(f)))} on the "
             "platform since vcorg last read it. Run a refresh, review the plan again, "
             "then apply.",
-            problem=Problem(status=412, detail="version mismatch"),
+            problem=ProblemDocument(status=412, detail="version mismatch"),
             method="PATCH",
             path=f"{self.collection.value}/{id_}",
             subject=self.subject(news),
