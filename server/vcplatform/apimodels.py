@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
+
+from vcplatform.roles import Role, ScopeType
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
 Text = Annotated[str, StringConstraints(max_length=4000)]
@@ -18,22 +20,8 @@ ObjectId = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WaitingAreaType = Literal["regular", "group-consultation", "consult-now"]
 CallerDetailType = Literal["text", "date", "number", "email", "phone"]
-ScopeType = Literal["unit", "waiting-area", "meeting-room"]
-Role = Literal[
-    "organisation-administrator",
-    "organisation-reporter",
-    "service-administrator",
-    "service-provider",
-    "meeting-room-administrator",
-    "meeting-room-member",
-]
 GrantState = Literal["active", "pending", "expired", "revoked"]
-ROLES_BY_SCOPE: dict[str, tuple[str, ...]] = {
-    "unit": ("organisation-administrator", "organisation-reporter"),
-    "waiting-area": ("service-administrator", "service-provider"),
-    "meeting-room": ("meeting-room-administrator", "meeting-room-member"),
-}
-DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAYS: tuple[str, ...] = get_args(Day)
 
 
 class ApiModel(BaseModel):

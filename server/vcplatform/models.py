@@ -139,6 +139,14 @@ class MeetingRoom(Versioned, Base):
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
 
 
+# The tables of the objects a role is granted on, by scope type.
+SCOPE_MODELS: dict[str, type[Unit | WaitingArea | MeetingRoom]] = {
+    "unit": Unit,
+    "waiting-area": WaitingArea,
+    "meeting-room": MeetingRoom,
+}
+
+
 class Grant(Versioned, Base):
     """A role on a scope for an email: an active role or an invitation to one."""
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vcplatform import models
-from vcplatform.clock import utcnow
 from vcplatform.errors import Conflict, NotFound
 from vcplatform.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -49,8 +50,26 @@ def load(
     return row
 
 
-def touch(row: Any) -> None:
-    row.updated_at = utcnow()
+def columns(body: BaseModel, names: Iterable[str]) -> dict[str, Any]:
+    """Fields of a request body as column values; nested models as their JSON (camelCase).
+
+    A body field and its column share a name, so a new setting needs no code here.
+    """
+    return {name: _column(getattr(body, name)) for name in names}
+
+
+def _column(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    if isinstance(value, list):
+        return [_column(item) for item in value]
+    return value
+
+
+def settings(body: type[BaseModel], *, handled: Iterable[str] = ()) -> tuple[str, ...]:
+    """The fields of a body model that are copied to columns as they are."""
+    skip = set(handled)
+    return tuple(name for name in body.model_fields if name not in skip)
 
 
 def ensure_unique_name(
