@@ -111,11 +111,15 @@ def _unique_keys(details: list[CallerDetail] | None) -> list[CallerDetail] | Non
     return details
 
 
+QueueLength = Annotated[int, Field(ge=1, le=50)]
+
+
 class WaitingAreaCreate(ApiModel):
     unit_id: ObjectId
     name: Name
     description: Text = ""
     type: WaitingAreaType = "regular"
+    max_queue_length: QueueLength | None = None
     access_hours: AccessHours = Field(default_factory=AccessHours)
     caller_details: CallerDetails = Field(default_factory=list)
     information_for_callers: Text = ""
@@ -128,10 +132,13 @@ class WaitingAreaCreate(ApiModel):
 
 
 class WaitingAreaPatch(PatchModel):
+    nullable: ClassVar[frozenset[str]] = frozenset({"max_queue_length"})
+
     unit_id: ObjectId = None  # type: ignore[assignment]
     name: Name = None  # type: ignore[assignment]
     description: Text = None  # type: ignore[assignment]
     type: WaitingAreaType = None  # type: ignore[assignment]
+    max_queue_length: QueueLength | None = None
     access_hours: AccessHours = None  # type: ignore[assignment]
     caller_details: CallerDetails = None  # type: ignore[assignment]
     information_for_callers: Text = None  # type: ignore[assignment]
@@ -213,6 +220,7 @@ class WaitingArea(Common):
     name: str
     description: str
     type: WaitingAreaType
+    max_queue_length: int | None
     access_hours: AccessHours
     caller_details: list[CallerDetail]
     information_for_callers: str

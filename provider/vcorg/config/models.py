@@ -224,6 +224,11 @@ class WaitingArea(_Model):
         ),
         examples=["regular"],
     )
+    max_queue_length: Annotated[int, Field(ge=1, le=50)] | None = Field(
+        default=None,
+        description="The most callers who may wait at once, 1–50. Default: no limit.",
+        examples=[20],
+    )
     access_hours: AccessHours | None = Field(
         default=None,
         description=(
