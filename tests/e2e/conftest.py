@@ -26,6 +26,7 @@ from vcorg.config.models import OrgConfig
 from vcorg.engine.stack import StackTarget, open_stack
 from vcorg.resources import MEETING_ROOM_PROVIDER, UNIT_PROVIDER, WAITING_AREA_PROVIDER
 from vcorg.resources.base import ObjectProvider
+from vcorg.vocabulary import ROLES_BY_SCOPE, roles_field
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -33,21 +34,6 @@ HOSPITAL = EXAMPLES / "hospital"
 HOSPITAL_ORG = "metro-health"
 STACK = "e2e"
 
-# Where a role lives in the YAML, per scope type: (yaml key, platform role).
-ROLE_KEYS = {
-    "unit": (
-        ("organisationAdministrators", "organisation-administrator"),
-        ("organisationReporters", "organisation-reporter"),
-    ),
-    "waiting-area": (
-        ("serviceAdministrators", "service-administrator"),
-        ("serviceProviders", "service-provider"),
-    ),
-    "meeting-room": (
-        ("meetingRoomAdministrators", "meeting-room-administrator"),
-        ("meetingRoomMembers", "meeting-room-member"),
-    ),
-}
 # Grant states that hold a seat; revoked grants are history.
 LIVE_STATES = frozenset({"active", "pending", "expired"})
 
@@ -152,8 +138,8 @@ def _expected_grants(roles: Any, scope_type: str) -> dict[str, set[str]]:
     """Managed roles only: a role key left out of the YAML is not vcorg's to judge."""
     given = roles.model_fields_set
     out = {}
-    for yaml_key, role in ROLE_KEYS[scope_type]:
-        attribute = "".join("_" + c.lower() if c.isupper() else c for c in yaml_key)
+    for role in ROLES_BY_SCOPE[scope_type]:
+        attribute = roles_field(role)
         if attribute in given:
             out[role] = {e.lower() for e in getattr(roles, attribute)}
     return out

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
+from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vcplatform import models
+from vcplatform.context import OrgCtx, respond
 from vcplatform.errors import Conflict, NotFound
 from vcplatform.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -48,6 +50,22 @@ def load(
     if row is None:
         raise NotFound(f"there is no {LABELS.get(model, 'object')} with id {object_id!r}")
     return row
+
+
+def respond_in_scope(
+    ctx: OrgCtx,
+    model: type[models.WaitingArea] | type[models.MeetingRoom],
+    object_id: str,
+    render: Callable[[Any], dict[str, Any]],
+) -> Response:
+    """GET of an object in a unit: for whoever may read its unit or the object itself."""
+    with ctx.reading() as session:
+        row = load(session, model, ctx.principal.org_id, object_id)
+        ctx.principal.require(
+            ctx.principal.can_read_scope(row.unit_id, row.id),
+            f"you hold no role on this {LABELS[model]} or its unit",
+        )
+        return respond(200, render(row))
 
 
 def columns(body: BaseModel, names: Iterable[str]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from vcplatform import apimodels, models, serialize
 from vcplatform.access import Principal
 from vcplatform.audit import Recorder
-from vcplatform.context import IdempotencyKey, IfMatch, OrgCtx, check_if_match, respond
+from vcplatform.context import IdempotencyKey, IfMatch, OrgCtx, check_if_match
 from vcplatform.errors import ValidationFailed
 from vcplatform.ids import new_id, new_link_token
 from vcplatform.pagination import page
@@ -24,6 +24,7 @@ from vcplatform.routes.common import (
     columns,
     ensure_unique_name,
     load,
+    respond_in_scope,
     settings,
 )
 from vcplatform.routes.waiting_areas import MANAGE, scoped_list, target_unit
@@ -94,13 +95,7 @@ def create_meeting_room(
 
 @router.get("/orgs/{org}/meeting-rooms/{room_id}", response_model=apimodels.MeetingRoom)
 def get_meeting_room(room_id: str, ctx: OrgCtx) -> Response:
-    with ctx.reading() as session:
-        room = load(session, models.MeetingRoom, ctx.principal.org_id, room_id)
-        ctx.principal.require(
-            ctx.principal.can_read_scope(room.unit_id, room.id),
-            "you hold no role on this meeting room or its unit",
-        )
-        return respond(200, serialize.meeting_room(room))
+    return respond_in_scope(ctx, models.MeetingRoom, room_id, serialize.meeting_room)
 
 
 @router.patch("/orgs/{org}/meeting-rooms/{room_id}", response_model=apimodels.MeetingRoom)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from vcplatform import apimodels, models, serialize
 from vcplatform.access import Principal
 from vcplatform.audit import Recorder
-from vcplatform.context import IdempotencyKey, IfMatch, OrgCtx, check_if_match, respond
+from vcplatform.context import IdempotencyKey, IfMatch, OrgCtx, check_if_match
 from vcplatform.errors import ValidationFailed
 from vcplatform.ids import new_id, new_link_token
 from vcplatform.pagination import page
@@ -24,6 +24,7 @@ from vcplatform.routes.common import (
     columns,
     ensure_unique_name,
     load,
+    respond_in_scope,
     settings,
 )
 
@@ -103,13 +104,7 @@ def create_waiting_area(
 
 @router.get("/orgs/{org}/waiting-areas/{area_id}", response_model=apimodels.WaitingArea)
 def get_waiting_area(area_id: str, ctx: OrgCtx) -> Response:
-    with ctx.reading() as session:
-        area = load(session, models.WaitingArea, ctx.principal.org_id, area_id)
-        ctx.principal.require(
-            ctx.principal.can_read_scope(area.unit_id, area.id),
-            "you hold no role on this waiting area or its unit",
-        )
-        return respond(200, serialize.waiting_area(area))
+    return respond_in_scope(ctx, models.WaitingArea, area_id, serialize.waiting_area)
 
 
 @router.patch("/orgs/{org}/waiting-areas/{area_id}", response_model=apimodels.WaitingArea)
