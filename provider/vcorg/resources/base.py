@@ -131,7 +131,12 @@ class ObjectProvider(PlatformProvider):
         return {k: v for k, v in data.items() if v is not None}
 
     def body(self, props: Mapping[str, Any], fields: tuple[str, ...] | None = None) -> JSONObject:
-        return {f: to_api(props.get(f)) for f in (fields or self.api_fields)}
+        """The API body: the given ``fields`` (absent ones as null, which clears them in a
+        PATCH), else every API field the inputs hold, so an optional setting left unset is
+        not sent at all."""
+        if not fields:
+            fields = tuple(f for f in self.api_fields if f in props)
+        return {f: to_api(props.get(f)) for f in fields}
 
     def outputs(self, props: Mapping[str, Any], obj: Mapping[str, Any]) -> dict[str, Any]:
         outs = {f: props.get(f) for f in self.input_fields if f in props}
