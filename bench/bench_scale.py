@@ -160,7 +160,7 @@ def floor_child(step: str, count: int, backend: str) -> int:
 
 def vcorg_refresh_child(config: str, backend: str) -> int:
     """A refresh alone, of the stack `vcorg apply` made, with vcorg's own program."""
-    from vcorg.cli.options import Target, open_org_stack
+    from vcorg.cli.target import Target, open_org_stack
     from vcorg.config import load_config
 
     cfg = load_config([Path(config)])

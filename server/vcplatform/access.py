@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 from vcplatform import models
 from vcplatform.errors import Forbidden, NotFound, Unauthenticated
 from vcplatform.ids import hash_token
-
-ORG_ADMIN = "organisation-administrator"
+from vcplatform.roles import ORG_ADMIN
 
 
 @dataclass

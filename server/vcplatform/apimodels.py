@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
+
+from vcplatform.roles import Role, ScopeType
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
 Text = Annotated[str, StringConstraints(max_length=4000)]
@@ -18,22 +20,8 @@ ObjectId = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WaitingAreaType = Literal["regular", "group-consultation", "consult-now"]
 CallerDetailType = Literal["text", "date", "number", "email", "phone"]
-ScopeType = Literal["unit", "waiting-area", "meeting-room"]
-Role = Literal[
-    "organisation-administrator",
-    "organisation-reporter",
-    "service-administrator",
-    "service-provider",
-    "meeting-room-administrator",
-    "meeting-room-member",
-]
 GrantState = Literal["active", "pending", "expired", "revoked"]
-ROLES_BY_SCOPE: dict[str, tuple[str, ...]] = {
-    "unit": ("organisation-administrator", "organisation-reporter"),
-    "waiting-area": ("service-administrator", "service-provider"),
-    "meeting-room": ("meeting-room-administrator", "meeting-room-member"),
-}
-DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAYS: tuple[str, ...] = get_args(Day)
 
 
 class ApiModel(BaseModel):
@@ -123,11 +111,15 @@ def _unique_keys(details: list[CallerDetail] | None) -> list[CallerDetail] | Non
     return details
 
 
+QueueLength = Annotated[int, Field(ge=1, le=50)]
+
+
 class WaitingAreaCreate(ApiModel):
     unit_id: ObjectId
     name: Name
     description: Text = ""
     type: WaitingAreaType = "regular"
+    max_queue_length: QueueLength | None = None
     access_hours: AccessHours = Field(default_factory=AccessHours)
     caller_details: CallerDetails = Field(default_factory=list)
     information_for_callers: Text = ""
@@ -140,10 +132,13 @@ class WaitingAreaCreate(ApiModel):
 
 
 class WaitingAreaPatch(PatchModel):
+    nullable: ClassVar[frozenset[str]] = frozenset({"max_queue_length"})
+
     unit_id: ObjectId = None  # type: ignore[assignment]
     name: Name = None  # type: ignore[assignment]
     description: Text = None  # type: ignore[assignment]
     type: WaitingAreaType = None  # type: ignore[assignment]
+    max_queue_length: QueueLength | None = None
     access_hours: AccessHours = None  # type: ignore[assignment]
     caller_details: CallerDetails = None  # type: ignore[assignment]
     information_for_callers: Text = None  # type: ignore[assignment]
@@ -225,6 +220,7 @@ class WaitingArea(Common):
     name: str
     description: str
     type: WaitingAreaType
+    max_queue_length: int | None
     access_hours: AccessHours
     caller_details: list[CallerDetail]
     information_for_callers: str

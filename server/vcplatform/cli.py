@@ -16,21 +16,12 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from vcplatform.db import Database, DatabaseUrlError, default_db, normalise_url
 from vcplatform.operator import OperatorError
+from vcplatform.roles import ACCOUNT_ROLES
 from vcplatform.settings import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_PUBLIC_URL,
     ListenError,
     SettingError,
-)
-
-ROLES = (
-    "system-administrator",
-    "organisation-administrator",
-    "organisation-reporter",
-    "service-administrator",
-    "service-provider",
-    "meeting-room-administrator",
-    "meeting-room-member",
 )
 
 
@@ -164,7 +155,7 @@ def parser() -> argparse.ArgumentParser:
         "--org-name", metavar="NAME", help="create the organisation with this name if missing"
     )
     token_create.add_argument("--email", required=True)
-    token_create.add_argument("--role", required=True, choices=ROLES)
+    token_create.add_argument("--role", required=True, choices=ACCOUNT_ROLES)
     scope = token_create.add_mutually_exclusive_group()
     scope.add_argument("--unit", metavar="ID", help="scope of a unit role")
     scope.add_argument("--waiting-area", metavar="ID", help="scope of a waiting-area role")

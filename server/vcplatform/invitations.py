@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
-from vcplatform import audit, models, serialize
+from vcplatform import models, serialize
+from vcplatform.audit import Recorder
 from vcplatform.clock import utcnow
 from vcplatform.ids import new_id
 
@@ -64,6 +65,7 @@ def _pending(session: Session, org_id: str, email: str | None) -> list[models.Gr
 def accept(session: Session, org_id: str, email: str | None, actor: str) -> list[models.Grant]:
     """Accept every pending (not yet expired) invitation, as if its email link was clicked."""
     now = utcnow()
+    recorder = Recorder(session, org_id, actor)
     accepted = []
     for grant in _pending(session, org_id, email):
         if serialize.grant_state(grant, now) != "pending":
@@ -73,16 +75,7 @@ def accept(session: Session, org_id: str, email: str | None, actor: str) -> list
         grant.state = "active"
         grant.accepted_at = now
         grant.updated_at = now
-        session.flush()
-        audit.record(
-            session,
-            org_id=org_id,
-            actor=actor,
-            action="grant.accept",
-            object_id=grant.id,
-            before=before,
-            after=serialize.grant(grant),
-        )
+        recorder.saved("grant.accept", grant, before)
         accepted.append(grant)
     return accepted
 
@@ -90,21 +83,13 @@ def accept(session: Session, org_id: str, email: str | None, actor: str) -> list
 def expire(session: Session, org_id: str, email: str | None, actor: str) -> list[models.Grant]:
     """Expire pending invitations now (an operator shortcut for the 30-day wait)."""
     now = utcnow()
+    recorder = Recorder(session, org_id, actor)
     expired = []
     for grant in _pending(session, org_id, email):
         before = serialize.grant(grant)
         grant.state = "expired"
         grant.invitation_expires_at = min(grant.invitation_expires_at or now, now)
         grant.updated_at = now
-        session.flush()
-        audit.record(
-            session,
-            org_id=org_id,
-            actor=actor,
-            action="grant.expire",
-            object_id=grant.id,
-            before=before,
-            after=serialize.grant(grant),
-        )
+        recorder.saved("grant.expire", grant, before)
         expired.append(grant)
     return expired

@@ -107,6 +107,7 @@ class WaitingArea(Versioned, Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     type: Mapped[str] = mapped_column(String(40), default="regular")
+    max_queue_length: Mapped[int | None] = mapped_column(Integer, nullable=True)
     access_hours: Mapped[dict[str, Any]] = mapped_column(JSON)
     caller_details: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     information_for_callers: Mapped[str] = mapped_column(Text, default="")
@@ -137,6 +138,14 @@ class MeetingRoom(Versioned, Base):
     link: Mapped[str] = mapped_column(String(500), unique=True)
 
     __mapper_args__ = {"version_id_col": Versioned.version}  # noqa: RUF012
+
+
+# The tables of the objects a role is granted on, by scope type.
+SCOPE_MODELS: dict[str, type[Unit | WaitingArea | MeetingRoom]] = {
+    "unit": Unit,
+    "waiting-area": WaitingArea,
+    "meeting-room": MeetingRoom,
+}
 
 
 class Grant(Versioned, Base):

@@ -7,20 +7,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vcplatform import audit, invitations, models, serialize
-from vcplatform.apimodels import ROLES_BY_SCOPE
+from vcplatform import invitations, models, serialize
+from vcplatform.audit import Recorder
 from vcplatform.clock import utcnow
 from vcplatform.db import Database
 from vcplatform.ids import hash_token, new_api_token, new_id
+from vcplatform.roles import SCOPE_OF_ROLE, SYSTEM_ADMIN
 
 OPERATOR = "operator"
-SYSTEM_ADMIN = "system-administrator"
-SCOPE_OF_ROLE = {role: scope for scope, roles in ROLES_BY_SCOPE.items() for role in roles}
-SCOPE_MODELS: dict[str, Any] = {
-    "unit": models.Unit,
-    "waiting-area": models.WaitingArea,
-    "meeting-room": models.MeetingRoom,
-}
 
 
 class OperatorError(Exception):
@@ -45,17 +39,7 @@ def create_org(db: Database, key: str, name: str) -> tuple[models.Organisation, 
                 org.name = name
             return org, False
         org = models.Organisation(id=new_id("org"), key=key, name=name)
-        session.add(org)
-        session.flush()
-        audit.record(
-            session,
-            org_id=org.id,
-            actor=OPERATOR,
-            action="organisation.create",
-            object_id=org.id,
-            before=None,
-            after=serialize.organisation(org),
-        )
+        Recorder(session, org.id, OPERATOR).created("organisation.create", org)
         return org, True
 
 
@@ -86,7 +70,7 @@ def _grant_active(
         raise OperatorError(f"unknown role {role!r}")
     if scope_id is None:
         raise OperatorError(f"role {role} needs --{scope_type} ID")
-    model = SCOPE_MODELS[scope_type]
+    model = models.SCOPE_MODELS[scope_type]
     scope = session.scalars(
         select(model).where(model.id == scope_id, model.org_id == org.id)
     ).first()
@@ -117,16 +101,7 @@ def _grant_active(
     if grant.state != "active" or grant.accepted_at is None:
         grant.accepted_at = utcnow()
     grant.state, grant.account_id = "active", account.id
-    session.flush()
-    audit.record(
-        session,
-        org_id=org.id,
-        actor=OPERATOR,
-        action="grant.create",
-        object_id=grant.id,
-        before=None,
-        after=serialize.grant(grant),
-    )
+    Recorder(session, org.id, OPERATOR).saved("grant.create", grant, None)
 
 
 def accept_invitations(db: Database, org_key: str, email: str | None) -> list[dict[str, Any]]:

@@ -1,11 +1,20 @@
-"""Database rows → API dictionaries (camelCase). Shared by the API and ``dump``."""
+"""Database rows → API dictionaries (camelCase). Shared by the API and ``dump``.
+
+Units, waiting areas, meeting rooms and organisations are written field by field from
+their response model in `vcplatform.apimodels`: a new field is declared there (and as a
+column) and nowhere here.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from vcplatform import models
+from pydantic import BaseModel
+
+from vcplatform import apimodels, models
 from vcplatform.clock import rfc3339, utcnow
 
 
@@ -18,47 +27,40 @@ def _common(row: models.Versioned) -> dict[str, Any]:
     }
 
 
+@functools.cache
+def _own_fields(response: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(column, camelCase key) of each field a response model adds to the common ones."""
+    common = apimodels.Common.model_fields
+    return tuple(
+        (name, field.alias or name)
+        for name, field in response.model_fields.items()
+        if name not in common
+    )
+
+
+def _fields(row: models.Versioned, response: type[BaseModel]) -> dict[str, Any]:
+    out = _common(row)
+    for column, key in _own_fields(response):
+        value = getattr(row, column)
+        # JSON columns hold mutable lists: hand out copies.
+        out[key] = list(value) if isinstance(value, list) else value
+    return out
+
+
 def organisation(row: models.Organisation) -> dict[str, Any]:
-    return {**_common(row), "key": row.key, "name": row.name}
+    return _fields(row, apimodels.Organisation)
 
 
 def unit(row: models.Unit) -> dict[str, Any]:
-    return {
-        **_common(row),
-        "name": row.name,
-        "description": row.description,
-        "reportingTags": list(row.reporting_tags),
-    }
+    return _fields(row, apimodels.Unit)
 
 
 def waiting_area(row: models.WaitingArea) -> dict[str, Any]:
-    return {
-        **_common(row),
-        "unitId": row.unit_id,
-        "name": row.name,
-        "description": row.description,
-        "type": row.type,
-        "accessHours": row.access_hours,
-        "callerDetails": list(row.caller_details),
-        "informationForCallers": row.information_for_callers,
-        "suspended": row.suspended,
-        "suspendedMessageForCallers": row.suspended_message_for_callers,
-        "suspendedMessageForStaff": row.suspended_message_for_staff,
-        "reportingTags": list(row.reporting_tags),
-        "link": row.link,
-    }
+    return _fields(row, apimodels.WaitingArea)
 
 
 def meeting_room(row: models.MeetingRoom) -> dict[str, Any]:
-    return {
-        **_common(row),
-        "unitId": row.unit_id,
-        "name": row.name,
-        "description": row.description,
-        "maxParticipants": row.max_participants,
-        "waitingAreaId": row.waiting_area_id,
-        "link": row.link,
-    }
+    return _fields(row, apimodels.MeetingRoom)
 
 
 def grant_state(row: models.Grant, now: datetime | None = None) -> str:
@@ -96,6 +98,12 @@ def _stamp(value: datetime | None) -> str | None:
     return None if value is None else rfc3339(value)
 
 
+def of(row: models.Versioned) -> dict[str, Any]:
+    """The API form of any object the audit log records."""
+    render: Callable[[Any], dict[str, Any]] = _RENDERERS[type(row)]
+    return render(row)
+
+
 def audit_event(row: models.AuditEvent) -> dict[str, Any]:
     return {
         "id": row.id,
@@ -107,3 +115,12 @@ def audit_event(row: models.AuditEvent) -> dict[str, Any]:
         "before": row.before,
         "after": row.after,
     }
+
+
+_RENDERERS: dict[type[models.Versioned], Callable[[Any], dict[str, Any]]] = {
+    models.Organisation: organisation,
+    models.Unit: unit,
+    models.WaitingArea: waiting_area,
+    models.MeetingRoom: meeting_room,
+    models.Grant: grant,
+}

@@ -8,7 +8,7 @@ import pytest
 
 from tests.cli.conftest import ADMIN, Vcorg, areas, grants_of, unit, write_config
 from tests.support.platform import PlatformServer
-from vcorg.cli.options import Target, open_org_stack
+from vcorg.cli.target import Target, open_org_stack
 from vcorg.config import load_config
 from vcorg.plan import UnitWithoutAdministrator, build_plan
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import unit, write_config
-from vcorg.cli.options import fraction
+from vcorg.cli.arguments import fraction
 from vcorg.config import load_config
 from vcorg.engine.progress import count_changes, summary_line
 from vcorg.engine.run import EngineFailure, _unique, clean_diagnostic

@@ -236,12 +236,9 @@ def test_replayed_create_is_flagged() -> None:
     )
     handler, _ = sequence(replay)
     client, _ = make_client(handler)
-    assert (
-        client.create_object("metro", Collection.UNITS, {"name": "H"}, idempotency_key="k")[
-            "_replayed"
-        ]
-        is True
-    )
+    created = client.create("metro", Collection.UNITS, {"name": "H"}, idempotency_key="k")
+    assert created.replayed is True
+    assert "_replayed" not in created.object
 
 
 def test_version_falls_back_to_etag() -> None:

@@ -301,3 +301,17 @@ def test_garbage_collector_state_is_restored(tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_max_queue_length_is_optional_whole_and_1_to_50(tmp_path):
+    def area(setting: str) -> str:
+        return HEAD + UNIT + "    waitingAreas:\n      intake: {name: Intake" + setting + "}\n"
+
+    config = load_config([_write(tmp_path, area(", maxQueueLength: 20"))])
+    assert config.units["im"].waiting_areas["intake"].max_queue_length == 20
+    config = load_config([_write(tmp_path, area(""))])
+    assert config.units["im"].waiting_areas["intake"].max_queue_length is None
+    path = "units.im.waitingAreas.intake.maxQueueLength"
+    for value, rule in (("0", "too-small"), ("51", "too-large"), ("'20'", "wrong-type")):
+        problems = _check(tmp_path, area(f", maxQueueLength: {value}"), f"{rule}.yaml")
+        assert [(p.id, p.path) for p in problems] == [(rule, path)], value

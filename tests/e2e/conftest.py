@@ -21,7 +21,6 @@ from pulumi import automation as auto
 
 from tests.support.converged import (  # noqa: F401 - re-exported for the e2e tests
     LIVE_STATES,
-    ROLE_KEYS,
     assert_converged,
 )
 from tests.support.platform import PlatformServer

@@ -18,6 +18,7 @@ from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from pulumi.runtime.rpc import UNKNOWN
 
+from vcorg.resources import sdk_fixes
 from vcorg.resources.base import PlatformProvider
 
 __all__ = ["UNKNOWN", "DiffOutcome", "ProviderHost", "RpcFailed"]
@@ -97,6 +98,7 @@ class ProviderHost:
 
     @staticmethod
     def with_provider(provider: PlatformProvider, props: dict[str, Any]) -> dict[str, Any]:
+        sdk_fixes.install()  # as constructing a resource does, before the SDK serialises
         return {**props, PROVIDER_KEY: sdk_dynamic.serialize_provider(provider)}
 
     def check(

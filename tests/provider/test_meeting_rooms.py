@@ -64,4 +64,4 @@ def test_moving_a_room_to_another_unit_replaces_it(providers: Providers) -> None
 def test_participant_limit_is_checked(providers: Providers) -> None:
     inputs = providers.room("big", "Big Room", "u", "unit_x", maxParticipants=7)
     _, failures = providers.rooms.check("big", inputs)
-    assert failures == [("maxParticipants", "is 7; a meeting room holds 2 to 6 participants")]
+    assert failures == [("maxParticipants", "7 is greater than the maximum of 6")]

@@ -16,6 +16,7 @@ def _unguarded() -> object:
 
 
 def test_many_serialisations_leave_the_pickler_pristine() -> None:
+    sdk_fixes.install()  # what constructing any vcorg resource does first
     assert getattr(sdk_dynamic.serialize_provider, "__vcorg_guarded__", False)
     first = sdk_dynamic.serialize_provider(UNIT_PROVIDER)
     # Unguarded, each call nests the sort patch once more and this loop overflows the stack.
@@ -26,6 +27,7 @@ def test_many_serialisations_leave_the_pickler_pristine() -> None:
 
 
 def test_the_guard_repairs_a_pickler_nested_by_unguarded_calls() -> None:
+    sdk_fixes.install()
     unguarded = _unguarded()
     for _ in range(5):
         unguarded(UNIT_PROVIDER)  # type: ignore[operator]

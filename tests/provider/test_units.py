@@ -45,7 +45,7 @@ def test_create_read_update_delete(providers: Providers) -> None:
 def test_check_reports_field_paths(providers: Providers) -> None:
     bad = providers.unit("Bad Key", " ", reportingTags=["a", "a"])
     _, failures = providers.units.check("bad", bad)
-    assert {f for f, _ in failures} == {"key", "name", "reportingTags"}
+    assert {f for f, _ in failures} == {"key", "name", "reportingTags[1]"}
 
 
 def test_moving_to_another_organisation_replaces_delete_first(providers: Providers) -> None:

@@ -67,7 +67,7 @@ def test_unit_tags_limit() -> None:
     news = {"organisation": "metro", "key": "u", "name": "U", "reportingTags": ["t"] * 21}
     failures = UnitProvider().check({}, news).failures
     assert [(f.property, f.reason) for f in failures] == [
-        ("reportingTags", "has 21 tags; the limit is 20")
+        ("reportingTags", "has 21 items; at most 20 are allowed")
     ]
 
 

@@ -87,7 +87,7 @@ def test_changing_organisation_is_refused_not_replaced(providers: Providers) -> 
         ),
         (
             {"timezone": "UTC", "open": [{"days": ["funday"], "from": "09:00", "to": "10:00"}]},
-            "accessHours.open[0].days",
+            "accessHours.open[0].days[0]",
         ),
         (
             {
@@ -192,3 +192,20 @@ def test_adopting_an_existing_area_keeps_its_link(providers: Providers) -> None:
     _, live = area_in(p.platform.dump(), id_)
     assert live["informationForCallers"] == "Hi"
     assert live["accessHours"]["timezone"] == "Australia/Sydney"
+
+
+def test_max_queue_length_is_checked_set_and_cleared(providers: Providers) -> None:
+    p = providers
+    unit_id = make_unit(p, "wa-queue")
+    too_long = p.area("queue", "Queue", "wa-queue", unit_id, maxQueueLength=51)
+    _, failures = p.areas.check("queue", too_long)
+    assert failures == [("maxQueueLength", "51 is greater than the maximum of 50")]
+
+    inputs = p.area("queue", "Queue", "wa-queue", unit_id, maxQueueLength=10)
+    id_, state = p.areas.create("queue", inputs)
+    assert area_in(p.platform.dump(), id_)[1]["maxQueueLength"] == 10
+    # Left out of the config, the setting is no input: the update clears it (PATCH null).
+    cleared = {k: v for k, v in inputs.items() if k != "maxQueueLength"}
+    assert p.areas.diff("queue", id_, state, cleared).changes is True
+    p.areas.update("queue", id_, state, cleared)
+    assert area_in(p.platform.dump(), id_)[1]["maxQueueLength"] is None

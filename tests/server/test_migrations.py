@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from vcplatform.db import Database
 from vcplatform.migrate import upgrade
@@ -57,4 +57,21 @@ def test_upgrade_keeps_grants_and_fills_in_their_history(tmp_path: Path) -> None
     assert rows["g_direct"].invited_at is None
     assert str(rows["g_direct"].accepted_at).startswith("2026-10-01 09:00")
     assert rows["g_direct"].granted_by is None
+    db.dispose()
+
+
+def test_max_queue_length_is_added_to_existing_waiting_areas(tmp_path: Path) -> None:
+    db = Database(str(tmp_path / "p.db"))
+    upgrade(db.engine, "0001")
+    with db.engine.begin() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("waiting_areas")}
+    assert "max_queue_length" not in columns
+    db.migrate()
+    with db.engine.begin() as connection:
+        column = next(
+            c
+            for c in inspect(connection).get_columns("waiting_areas")
+            if c["name"] == "max_queue_length"
+        )
+    assert column["nullable"] is True
     db.dispose()

@@ -105,6 +105,24 @@ def test_waiting_area_defaults_and_settings(api: httpx.Client) -> None:
     assert changed["link"] == area["link"]
 
 
+def test_waiting_area_max_queue_length(api: httpx.Client) -> None:
+    unit = make_unit(api)
+    assert make_area(api, unit["id"])["maxQueueLength"] is None
+    area = make_area(api, unit["id"], maxQueueLength=10)
+    assert area["maxQueueLength"] == 10
+    for bad in (0, 51, "5", 2.5):
+        response = api.patch(f"/waiting-areas/{area['id']}", json={"maxQueueLength": bad})
+        body = assert_problem(response, 422, "validation")
+        assert body["errors"][0]["field"] == "maxQueueLength", bad
+    changed = api.patch(f"/waiting-areas/{area['id']}", json={"maxQueueLength": 50}).json()
+    assert (changed["maxQueueLength"], changed["version"]) == (50, area["version"] + 1)
+    # null clears the limit; leaving the field out leaves it alone.
+    renamed = api.patch(f"/waiting-areas/{area['id']}", json={"name": unique_name("Q")}).json()
+    assert renamed["maxQueueLength"] == 50
+    cleared = api.patch(f"/waiting-areas/{area['id']}", json={"maxQueueLength": None}).json()
+    assert cleared["maxQueueLength"] is None
+
+
 def test_waiting_area_link_survives_rename_and_move(
     api: httpx.Client, shared_server: PlatformServer
 ) -> None:

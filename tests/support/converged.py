@@ -1,8 +1,8 @@
 """What the platform should hold after an apply: `vcplatform dump` judged against a config.
 
 The platform, not Pulumi's outputs, is the judge: every object of the config exactly once
-(by name, in its unit), with its settings, and every managed role holding exactly the
-configured people (active, pending or expired) once each.
+(by name, in its unit), with every setting its config model declares, and every managed
+role holding exactly the configured people (active, pending or expired) once each.
 """
 
 from __future__ import annotations
@@ -10,23 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from vcorg.config.models import OrgConfig
+from pydantic import BaseModel
 
-# Where a role lives in the YAML, per scope type: (yaml key, platform role).
-ROLE_KEYS = {
-    "unit": (
-        ("organisationAdministrators", "organisation-administrator"),
-        ("organisationReporters", "organisation-reporter"),
-    ),
-    "waiting-area": (
-        ("serviceAdministrators", "service-administrator"),
-        ("serviceProviders", "service-provider"),
-    ),
-    "meeting-room": (
-        ("meetingRoomAdministrators", "meeting-room-administrator"),
-        ("meetingRoomMembers", "meeting-room-member"),
-    ),
-}
+from vcorg.config.models import OrgConfig
+from vcorg.resources import MEETING_ROOM_PROVIDER, UNIT_PROVIDER, WAITING_AREA_PROVIDER
+from vcorg.resources.base import ObjectProvider
+from vcorg.vocabulary import ROLES_BY_SCOPE, roles_field
+
 # Grant states that hold a seat; revoked grants are history.
 LIVE_STATES = frozenset({"active", "pending", "expired"})
 
@@ -39,8 +29,8 @@ def _expected_grants(roles: Any, scope_type: str) -> dict[str, set[str]]:
     """Managed roles only: a role key left out of the YAML is not vcorg's to judge."""
     given = roles.model_fields_set
     out = {}
-    for yaml_key, role in ROLE_KEYS[scope_type]:
-        attribute = "".join("_" + c.lower() if c.isupper() else c for c in yaml_key)
+    for role in ROLES_BY_SCOPE[scope_type]:
+        attribute = roles_field(role)
         if attribute in given:
             out[role] = {e.lower() for e in getattr(roles, attribute)}
     return out
@@ -53,6 +43,14 @@ def _check_grants(where: str, node: dict[str, Any], roles: Any, scope_type: str)
     for role, emails in _expected_grants(roles, scope_type).items():
         got = {email for r, email in live if r == role}
         assert got == emails, f"{where}: {role} holds {sorted(got)}, config says {sorted(emails)}"
+
+
+def _check_settings(
+    where: str, node: dict[str, Any], obj: BaseModel, provider: ObjectProvider
+) -> None:
+    """Every setting the config model declares, as the platform holds it (unset: null)."""
+    wanted = obj.model_dump(mode="json", by_alias=True, exclude=set(provider.not_settings))
+    assert {k: node.get(k) for k in wanted} == wanted, where
 
 
 def _unique_by_name(where: str, items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -70,8 +68,7 @@ def assert_converged(dump: dict[str, Any], config: OrgConfig) -> None:
     for unit_key, unit in config.units.items():
         got = units[unit.name]
         where = f"unit {unit_key}"
-        assert got["description"] == unit.description, where
-        assert got["reportingTags"] == list(unit.reporting_tags), where
+        _check_settings(where, got, unit, UNIT_PROVIDER)
         _check_grants(where, got, unit.roles, "unit")
         areas = _unique_by_name(f"{where} waiting areas", got["waitingAreas"])
         assert set(areas) == {a.name for a in unit.waiting_areas.values()}, where
@@ -79,16 +76,7 @@ def assert_converged(dump: dict[str, Any], config: OrgConfig) -> None:
             node = areas[area.name]
             where_a = f"waiting area {area_key}"
             area_ids[area_key] = node["id"]
-            assert node["type"] == area.type, where_a
-            assert node["accessHours"] == area.access_hours.model_dump(
-                mode="json", by_alias=True
-            ), where_a
-            assert node["callerDetails"] == [
-                d.model_dump(mode="json", by_alias=True) for d in area.caller_details
-            ], where_a
-            assert node["informationForCallers"] == area.information_for_callers, where_a
-            assert node["suspended"] == area.suspended, where_a
-            assert node["reportingTags"] == list(area.reporting_tags), where_a
+            _check_settings(where_a, node, area, WAITING_AREA_PROVIDER)
             assert "/wait/" in node["link"], where_a
             _check_grants(where_a, node, area.roles, "waiting-area")
         rooms = _unique_by_name(f"{where} meeting rooms", got["meetingRooms"])
@@ -96,7 +84,7 @@ def assert_converged(dump: dict[str, Any], config: OrgConfig) -> None:
         for room_key, room in unit.meeting_rooms.items():
             node = rooms[room.name]
             where_r = f"meeting room {room_key}"
-            assert node["maxParticipants"] == room.max_participants, where_r
+            _check_settings(where_r, node, room, MEETING_ROOM_PROVIDER)
             _check_grants(where_r, node, room.roles, "meeting-room")
             if room.waiting_area is None:
                 assert node["waitingAreaId"] is None, where_r

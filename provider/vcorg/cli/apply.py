@@ -10,25 +10,22 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from vcorg.cli.errors import ExitCode, UsageError
-from vcorg.cli.options import (
-    CommandFailed,
-    add_target_command,
-    add_yes_option,
-    confirm,
-    connected,
-    engine_errors,
-    fraction,
-    open_org_stack,
-    platform_errors,
-    say,
-    show_plan,
-)
+from vcorg.cli.arguments import add_target_command, add_yes_option, fraction
+from vcorg.cli.console import confirm, say, show_plan
+from vcorg.cli.errors import CommandFailed, ExitCode, UsageError
+from vcorg.cli.target import connected, open_org_stack
+from vcorg.cli.translate import engine_errors, platform_errors
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from vcorg.cli.arguments import Subparsers
+    from vcorg.plan import Plan, ResourceStep, Summary
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     from vcorg.plan.limits import DEFAULT_MAX_DELETE_FRACTION
 
     parser = add_target_command(
@@ -135,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check_rails(
-    plan: Any, args: argparse.Namespace, managed: dict[str, int], email: str, console: Any
+    plan: Plan, args: argparse.Namespace, managed: dict[str, int], email: str, console: Console
 ) -> None:
     from vcorg.plan import UnsafePlan
 
@@ -161,7 +158,7 @@ def _check_rails(
             say(console, f"vcorg: warning: --force given; applying although {exc.problem}")
 
 
-def _people(summary: Any) -> str:
+def _people(summary: Summary) -> str:
     """' People: 1 invited, 4 removed.' from the applied plan's counts, or ''."""
     parts = []
     if summary.people_invited:
@@ -171,7 +168,7 @@ def _people(summary: Any) -> str:
     return f" People: {', '.join(parts)}." if parts else ""
 
 
-def _print_new_links(console: Any, steps: list[Any]) -> None:
+def _print_new_links(console: Console, steps: list[ResourceStep]) -> None:
     """New waiting-area links: what an admin hands to patients next."""
     from vcorg.plan import Op
     from vcorg.plan.steps import WAITING_AREA

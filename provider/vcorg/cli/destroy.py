@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
 
-from vcorg.cli.errors import ExitCode
-from vcorg.cli.options import (
-    CommandFailed,
-    add_target_command,
-    add_yes_option,
-    confirm,
-    connected,
-    engine_errors,
-    open_org_stack,
-    say,
-    show_plan,
-)
+from vcorg.cli.arguments import add_target_command, add_yes_option
+from vcorg.cli.console import confirm, say, show_plan
+from vcorg.cli.errors import CommandFailed, ExitCode
+from vcorg.cli.target import connected, open_org_stack
+from vcorg.cli.translate import engine_errors
+
+if TYPE_CHECKING:
+    from vcorg.cli.arguments import Subparsers
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = add_target_command(
         subparsers,
         "destroy",

@@ -3,10 +3,13 @@
 Exception tree (what `guard` turns into what)::
 
     CliError                 -> "vcorg: error: ..."            exit 1 (or .exit_code)
-    └── UsageError           -> usage line + "vcorg: error: ..." exit 64
+    ├── UsageError           -> usage line + "vcorg: error: ..." exit 64
+    └── CommandFailed        -> "vcorg: error: ..." + "  hint: ..." exit .exit_code
     vcorg.config.ConfigError -> one line per problem, on stderr  exit 1
     KeyboardInterrupt        -> "vcorg: interrupted"             exit 130
     anything else            -> "vcorg: error: ..." (traceback only with VCORG_DEBUG=1) exit 1
+
+The API client's and the engine's errors become `CommandFailed` in `vcorg.cli.translate`.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from vcorg.config.report import render
 
 
 class ExitCode(IntEnum):
-    """Exit codes CI can branch on (DESIGN.md §4; 64 is BSD's EX_USAGE)."""
+    """Exit codes CI can branch on (README, "The CLI"; 64 is BSD's EX_USAGE)."""
 
     OK = 0
     ERROR = 1
@@ -43,6 +46,19 @@ class UsageError(CliError):
     """The command line itself is wrong."""
 
     exit_code = ExitCode.USAGE
+
+
+class CommandFailed(CliError):
+    """An error with a hint on what to do next."""
+
+    def __init__(self, message: str, hint: str = "", *, exit_code: int = ExitCode.ERROR) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.exit_code = exit_code
+
+    def __str__(self) -> str:
+        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
 
 
 class ArgumentParser(argparse.ArgumentParser):

@@ -5,27 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from vcorg.cli.errors import ExitCode
-from vcorg.cli.options import (
-    CommandFailed,
-    add_target_command,
-    connected,
-    engine_errors,
-    open_org_stack,
-    platform_errors,
-    say,
-    show_plan,
-)
+from vcorg.cli.arguments import add_target_command
+from vcorg.cli.console import say, show_plan
+from vcorg.cli.errors import CommandFailed, ExitCode
+from vcorg.cli.target import connected, open_org_stack
+from vcorg.cli.translate import engine_errors, platform_errors
 
 if TYPE_CHECKING:
-    from vcorg.plan import UnsafePlan
+    from vcorg.cli.arguments import Subparsers
+    from vcorg.plan import Plan, UnsafePlan
 
 FORMATS = ("text", "markdown", "json")
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = add_target_command(
         subparsers,
         "plan",
@@ -137,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _refusal(plan: Any, managed: dict[str, int], email: str) -> UnsafePlan | None:
+def _refusal(plan: Plan, managed: dict[str, int], email: str) -> UnsafePlan | None:
     """Why `apply` (with default options) would refuse this plan, or None."""
     from vcorg.plan import UnsafePlan
 

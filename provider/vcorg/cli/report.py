@@ -16,15 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from vcorg.cli.errors import ExitCode, UsageError
-from vcorg.cli.options import (
-    API_URL_ENV,
-    TOKEN_ENV,
-    CommandFailed,
-    platform_errors,
-    say,
-    stderr_console,
-)
+from vcorg.cli.console import say, stderr_console
+from vcorg.cli.errors import CommandFailed, ExitCode, UsageError
+from vcorg.cli.target import API_URL_ENV, TOKEN_ENV
+from vcorg.cli.translate import platform_errors
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from vcorg.cli.errors import ExitCode, print_problems
 from vcorg.config.report import FORMATS
 
+if TYPE_CHECKING:
+    from vcorg.cli.arguments import Subparsers
+    from vcorg.config import LoadResult
 
-def register(subparsers: Any) -> None:
+
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "validate",
         help="check a configuration and report every problem",
@@ -43,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     return ExitCode.OK if result.ok else ExitCode.ERROR
 
 
-def _summary(result: Any) -> str:
+def _summary(result: LoadResult) -> str:
     errors = sum(1 for p in result.problems if p.severity == "error")
     warnings = len(result.problems) - errors
     files = _count(len(result.files), "file")

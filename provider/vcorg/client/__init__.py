@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._types import Collection, JSONObject
+from ._types import Collection, JSONObject, Written
 from .client import PlatformClient
 from .errors import (
     ApiError,
@@ -14,7 +14,7 @@ from .errors import (
     PayloadTooLarge,
     PlatformError,
     PreconditionFailed,
-    Problem,
+    ProblemDocument,
     RateLimited,
     ServerError,
     TransportError,
@@ -39,7 +39,7 @@ __all__ = [
     "PlatformClient",
     "PlatformError",
     "PreconditionFailed",
-    "Problem",
+    "ProblemDocument",
     "RateLimited",
     "RequestStats",
     "RetryPolicy",
@@ -47,4 +47,5 @@ __all__ = [
     "TransportError",
     "Unauthorized",
     "ValidationFailed",
+    "Written",
 ]

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 JSONObject = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Written:
+    """The answer to a create or an update: the object, and whether it is a replay.
+
+    ``replayed`` is true when the platform answered from its idempotency record
+    (``Idempotency-Replayed: true``): the key was used before, and the object may have
+    changed or been deleted since.
+    """
+
+    object: JSONObject
+    replayed: bool = False
 
 
 class Collection(StrEnum):

@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 
-from ._types import Collection, JSONObject
+from ._types import Collection, JSONObject, Written
 from .errors import (
     ApiError,
-    Problem,
+    ProblemDocument,
     RateLimited,
     TransportError,
     describe_problem,
@@ -58,11 +58,6 @@ class PlatformClient:
             timeout=timeout,
             transport=transport,
         )
-
-    @classmethod
-    def from_environment(cls, **kwargs: Any) -> PlatformClient:
-        """Build a client from VCORG_API_URL and VCORG_TOKEN."""
-        return cls(ClientSettings.resolve(), **kwargs)
 
     def close(self) -> None:
         self._http.close()
@@ -164,7 +159,7 @@ class PlatformClient:
             data = response.json()
         except ValueError:
             data = None
-        problem = Problem.from_json(response.status_code, data)
+        problem = ProblemDocument.from_json(response.status_code, data)
         if not problem.detail and not problem.title:
             problem.detail = response.reason_phrase
         cls = error_class_for(response.status_code)
@@ -242,7 +237,7 @@ class PlatformClient:
         response = self._object_request("GET", org, collection, object_id, "read", subject)
         return _with_version(response)
 
-    def create_object(
+    def create(
         self,
         org: str,
         collection: Collection,
@@ -250,8 +245,8 @@ class PlatformClient:
         *,
         idempotency_key: str | None = None,
         subject: str | None = None,
-    ) -> JSONObject:
-        """POST a new object. The result carries ``_replayed`` when the key was seen before."""
+    ) -> Written:
+        """POST a new object; the answer says whether the platform replayed an earlier one."""
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         response = self.request(
             "POST",
@@ -261,9 +256,23 @@ class PlatformClient:
             action="create",
             subject=subject or _subject(collection, body),
         )
-        return _replayable(response)
+        return _written(response)
 
-    def update_object(
+    def create_object(
+        self,
+        org: str,
+        collection: Collection,
+        body: JSONObject,
+        *,
+        idempotency_key: str | None = None,
+        subject: str | None = None,
+    ) -> JSONObject:
+        """POST a new object and return it (`create` also says whether it was replayed)."""
+        return self.create(
+            org, collection, body, idempotency_key=idempotency_key, subject=subject
+        ).object
+
+    def update(
         self,
         org: str,
         collection: Collection,
@@ -273,8 +282,8 @@ class PlatformClient:
         version: int | float | None = None,
         idempotency_key: str | None = None,
         subject: str | None = None,
-    ) -> JSONObject:
-        """PATCH an object; with a key, the result carries ``_replayed`` like a create."""
+    ) -> Written:
+        """PATCH an object (If-Match ``version``); with a key, a repeat is replayed."""
         headers = _if_match(version)
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
@@ -288,7 +297,21 @@ class PlatformClient:
             json=patch,
             headers=headers,
         )
-        return _replayable(response)
+        return _written(response)
+
+    def update_object(
+        self,
+        org: str,
+        collection: Collection,
+        object_id: str,
+        patch: JSONObject,
+        *,
+        version: int | float | None = None,
+        subject: str | None = None,
+    ) -> JSONObject:
+        """PATCH an object and return it (`update` also takes a key and reports replays)."""
+        written = self.update(org, collection, object_id, patch, version=version, subject=subject)
+        return written.object
 
     def delete_object(
         self,
@@ -336,14 +359,8 @@ class PlatformClient:
         ).json()
         return found
 
-    def list_units(self, org: str) -> list[JSONObject]:
-        return self.list_objects(org, Collection.UNITS)
-
     def list_waiting_areas(self, org: str, *, unit_id: str | None = None) -> list[JSONObject]:
         return self.list_objects(org, Collection.WAITING_AREAS, unit_id=unit_id)
-
-    def list_meeting_rooms(self, org: str, *, unit_id: str | None = None) -> list[JSONObject]:
-        return self.list_objects(org, Collection.MEETING_ROOMS, unit_id=unit_id)
 
     def list_grants(
         self,
@@ -473,11 +490,9 @@ def _subject(collection: Collection, body: Mapping[str, Any]) -> str:
     return f"{collection.label} '{name}'" if name else collection.label
 
 
-def _replayable(response: httpx.Response) -> JSONObject:
-    obj = _with_version(response)
-    if response.headers.get("Idempotency-Replayed", "").lower() == "true":
-        obj["_replayed"] = True
-    return obj
+def _written(response: httpx.Response) -> Written:
+    replayed = response.headers.get("Idempotency-Replayed", "").lower() == "true"
+    return Written(_with_version(response), replayed=replayed)
 
 
 def _with_version(response: httpx.Response) -> JSONObject:

@@ -74,7 +74,7 @@ class TransportError(PlatformError):
 
 
 @dataclass
-class Problem:
+class ProblemDocument:
     """An RFC 9457 problem document as the platform sends it."""
 
     status: int
@@ -91,7 +91,7 @@ class Problem:
         return self.type.rsplit("/", 1)[-1] if self.type else ""
 
     @classmethod
-    def from_json(cls, status: int, data: Any) -> Problem:
+    def from_json(cls, status: int, data: Any) -> ProblemDocument:
         if not isinstance(data, dict):
             return cls(status=status)
         raw_errors = data.get("errors") or []
@@ -123,7 +123,7 @@ class ApiError(PlatformError):
         self,
         message: str,
         *,
-        problem: Problem,
+        problem: ProblemDocument,
         method: str,
         path: str,
         subject: str | None = None,
@@ -244,7 +244,9 @@ def error_class_for(status: int) -> type[ApiError]:
     return ApiError
 
 
-def describe_problem(*, action: str, subject: str | None, problem: Problem, hint: str) -> str:
+def describe_problem(
+    *, action: str, subject: str | None, problem: ProblemDocument, hint: str
+) -> str:
     """Build the admin-facing sentence for a failed request."""
     target = f" {subject}" if subject else ""
     said = problem.detail or problem.title or "no details"

@@ -14,33 +14,49 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraint
 from pydantic.alias_generators import to_camel
 
 from vcorg.config.positions import Position, SourceMap
+from vcorg.vocabulary import (
+    CALLER_KEY_PATTERN,
+    DEFAULT_FROM,
+    DEFAULT_TO,
+    EMAIL_PATTERN,
+    KEY_PATTERN,
+    MAX_CALLER_KEY_LENGTH,
+    MAX_EMAIL_LENGTH,
+    MAX_KEY_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_PARTICIPANTS,
+    MAX_REPORTING_TAGS,
+    MAX_TAG_LENGTH,
+    MAX_TEXT_LENGTH,
+    MAX_TIMEZONE_LENGTH,
+    MIN_PARTICIPANTS,
+    NAME_PATTERN,
+    TIME_PATTERN,
+    TIMEZONE_PATTERN,
+    WEEKDAYS,
+    CallerDetailType,
+    Day,
+    WaitingAreaType,
+)
 
 API_VERSION = "vcorg/v1"
 
-KEY_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
-NAME_PATTERN = r"^\S(.*\S)?$"
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-TIME_PATTERN = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
-CALLER_KEY_PATTERN = r"^[a-zA-Z][a-zA-Z0-9_-]*$"
-TIMEZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"
-
-Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=63)]
-Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=100)]
-Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=254)]
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=MAX_KEY_LENGTH)]
+Name = Annotated[
+    str, StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=MAX_NAME_LENGTH)
+]
+Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=MAX_EMAIL_LENGTH)]
 Time = Annotated[str, StringConstraints(pattern=TIME_PATTERN)]
-Timezone = Annotated[str, StringConstraints(pattern=TIMEZONE_PATTERN, max_length=64)]
-Tag = Annotated[str, StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=50)]
-Text = Annotated[str, StringConstraints(max_length=2000)]
-Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WaitingAreaType = Literal["regular", "group-consultation", "consult-now"]
-CallerDetailType = Literal["text", "date", "number", "email", "phone"]
-
-WEEKDAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri")
-DEFAULT_FROM = "09:00"
-DEFAULT_TO = "17:00"
-MAX_REPORTING_TAGS = 20
-MIN_PARTICIPANTS = 2
-MAX_PARTICIPANTS = 6
+Timezone = Annotated[
+    str, StringConstraints(pattern=TIMEZONE_PATTERN, max_length=MAX_TIMEZONE_LENGTH)
+]
+Tag = Annotated[
+    str, StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=MAX_TAG_LENGTH)
+]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_LENGTH)]
+CallerKey = Annotated[
+    str, StringConstraints(pattern=CALLER_KEY_PATTERN, max_length=MAX_CALLER_KEY_LENGTH)
+]
 
 
 class _Model(BaseModel):
@@ -139,7 +155,7 @@ class AccessHours(_Model):
 class CallerDetail(_Model):
     """A question asked of service users before they join (name and phone are always asked)."""
 
-    key: Annotated[str, StringConstraints(pattern=CALLER_KEY_PATTERN, max_length=50)] = Field(
+    key: CallerKey = Field(
         description="Identifier of the answer in reports; unique within the waiting area.",
         examples=["dob"],
     )
@@ -207,6 +223,11 @@ class WaitingArea(_Model):
             "once) or `consult-now` (on demand)."
         ),
         examples=["regular"],
+    )
+    max_queue_length: Annotated[int, Field(ge=1, le=50)] | None = Field(
+        default=None,
+        description="The most callers who may wait at once, 1–50. Default: no limit.",
+        examples=[20],
     )
     access_hours: AccessHours | None = Field(
         default=None,

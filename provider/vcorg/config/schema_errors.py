@@ -10,7 +10,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from vcorg.config import models
+from vcorg import vocabulary
 from vcorg.config.positions import SourceMap, format_path
 from vcorg.config.problem import Problem
 
@@ -41,15 +41,15 @@ _EXPECTED = {
 }
 
 _FORMATS = {
-    models.KEY_PATTERN: (
+    vocabulary.KEY_PATTERN: (
         "is not a valid key: use lowercase letters, digits and single hyphens, "
         "starting with a letter"
     ),
-    models.NAME_PATTERN: "must not start or end with spaces, nor contain line breaks",
-    models.EMAIL_PATTERN: "is not an email address",
-    models.TIME_PATTERN: 'is not a 24-hour time like "08:30" (quote times in YAML)',
-    models.TIMEZONE_PATTERN: "is not a time zone name like Australia/Sydney",
-    models.CALLER_KEY_PATTERN: "is not a valid caller-detail key: use letters, digits, - and _",
+    vocabulary.NAME_PATTERN: "must not start or end with spaces, nor contain line breaks",
+    vocabulary.EMAIL_PATTERN: "is not an email address",
+    vocabulary.TIME_PATTERN: 'is not a 24-hour time like "08:30" (quote times in YAML)',
+    vocabulary.TIMEZONE_PATTERN: "is not a time zone name like Australia/Sydney",
+    vocabulary.CALLER_KEY_PATTERN: "is not a valid caller-detail key: use letters, digits, - and _",
 }
 
 
@@ -73,11 +73,12 @@ def problems_from_validation(
             loc = tuple(p for p in loc if p != "[key]")
             at_key = True
         file, line, column = sources.locate_in(file_index, parts, at_key=at_key)
-        rule, message = _describe(detail, model, loc)
+        rule, message = describe(detail, model, loc)
         yield Problem(rule, file, line, column, format_path(parts), message)
 
 
-def _describe(detail: Any, model: type[BaseModel] | None, loc: tuple[Any, ...]) -> tuple[str, str]:
+def describe(detail: Any, model: type[BaseModel] | None, loc: tuple[Any, ...]) -> tuple[str, str]:
+    """The problem id and the message for one pydantic error found at ``loc`` of ``model``."""
     kind: str = detail["type"]
     ctx: dict[str, Any] = detail.get("ctx") or {}
     value = detail.get("input")

@@ -30,7 +30,7 @@ from yaml.resolver import Resolver
 
 from vcorg.config.problem import Problem
 
-Position = tuple[int, int]
+LineColumn = tuple[int, int]
 """1-based (line, column)."""
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -50,11 +50,11 @@ class PositionedMap(dict[str, Any]):
 
     __slots__ = ("key_positions", "position", "value_positions")
 
-    def __init__(self, position: Position = (1, 1)) -> None:
+    def __init__(self, position: LineColumn = (1, 1)) -> None:
         super().__init__()
         self.position = position
-        self.key_positions: dict[str, Position] = {}
-        self.value_positions: dict[str, Position] = {}
+        self.key_positions: dict[str, LineColumn] = {}
+        self.value_positions: dict[str, LineColumn] = {}
 
 
 class PositionedList(list[Any]):
@@ -62,13 +62,13 @@ class PositionedList(list[Any]):
 
     __slots__ = ("item_positions", "position")
 
-    def __init__(self, position: Position = (1, 1)) -> None:
+    def __init__(self, position: LineColumn = (1, 1)) -> None:
         super().__init__()
         self.position = position
-        self.item_positions: list[Position] = []
+        self.item_positions: list[LineColumn] = []
 
 
-def _position(node: Node) -> Position:
+def _position(node: Node) -> LineColumn:
     mark = node.start_mark
     return (mark.line + 1, mark.column + 1)
 

@@ -49,10 +49,6 @@ class EngineFailure:
     urn: str | None = None
 
     @property
-    def resource_name(self) -> str | None:
-        return self.urn.rsplit("::", 1)[-1] if self.urn else None
-
-    @property
     def resource_title(self) -> str | None:
         """`waiting area intake`, from the URN's type and name."""
         if not self.urn:

@@ -20,6 +20,8 @@ from typing import Any
 
 from pulumi.automation import events as pe
 
+from vcorg.resources import OUTPUT_SLOTS
+
 from .steps import VOLATILE_OUTPUTS, Op, ResourceStep, name_from_urn, type_name_from_token
 
 _OP_MAP: dict[str, Op | None] = {
@@ -75,11 +77,14 @@ class _Acc:
     refreshed: pe.StepEventStateMetadata | None = None
 
 
-def _op_of(raw: Any) -> Op | None:
-    value = raw.value if isinstance(raw, pe.OpType) else str(raw)
-    if value not in _OP_MAP:
-        return Op.UPDATE  # an op newer than this code: show it rather than hide it
-    return _OP_MAP[value]
+def _op_name(raw: pe.OpType | str) -> str:
+    """The engine's name of an op: `refresh`, `create-replacement`, ..."""
+    return raw.value if isinstance(raw, pe.OpType) else str(raw)
+
+
+def _op_of(raw: pe.OpType | str) -> Op | None:
+    # An op newer than this code: show it (as an update) rather than hide it.
+    return _OP_MAP.get(_op_name(raw), Op.UPDATE)
 
 
 def steps_from_engine_events(events: Iterable[pe.EngineEvent]) -> list[ResourceStep]:
@@ -99,15 +104,11 @@ def steps_from_engine_events(events: Iterable[pe.EngineEvent]) -> list[ResourceS
             continue
         md = done.metadata
         entry = acc[md.urn]
-        if _raw_op(md.op) == "refresh":
+        if _op_name(md.op) == "refresh":
             _add_refresh_outputs(entry, md)
         elif md.new is not None:
             entry.outputs = dict(md.new.outputs or {})
     return [_to_step(a) for _, a in sorted(acc.items())]
-
-
-def _raw_op(raw: Any) -> str:
-    return raw.value if isinstance(raw, pe.OpType) else str(raw)
 
 
 def _add_pre(acc: dict[str, _Acc], md: pe.StepEventMetadata) -> None:
@@ -117,7 +118,7 @@ def _add_pre(acc: dict[str, _Acc], md: pe.StepEventMetadata) -> None:
     entry = acc.get(md.urn)
     if entry is None:
         entry = acc[md.urn] = _Acc(md.urn, md.type, op)
-    if _raw_op(md.op) == "refresh":
+    if _op_name(md.op) == "refresh":
         # The refresh is not what apply will do: it only tells what the state was and is.
         entry.recorded = entry.recorded or md.old
         if _managed(md.old) != _managed(md.new):  # an engine that reports it up front
@@ -143,7 +144,7 @@ def _add_refresh_outputs(entry: _Acc, md: pe.StepEventMetadata) -> None:
 # Outputs the platform owns but the config does not set, which still matter to people.
 _WATCHED_OUTPUTS = frozenset({"link"})
 # vcorg.resources reserves these as empty input slots so the engine keeps them as outputs.
-_OUTPUT_SLOTS = VOLATILE_OUTPUTS | {"members", "unitId", "link"}
+_OUTPUT_SLOTS = VOLATILE_OUTPUTS | OUTPUT_SLOTS
 
 
 def _managed(state: pe.StepEventStateMetadata | None) -> dict[str, Any]:

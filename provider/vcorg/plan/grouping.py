@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from vcorg.vocabulary import KIND_OF_SCOPE, SCOPE_TYPES
+
 from .changes import MovedOut, ResourceChange, UnitGroup
 from .prepared import Names
-from .steps import MEETING_ROOM, ROLE_MEMBERS, UNIT, WAITING_AREA
+from .steps import ROLE_MEMBERS
 
-_SECTION = {UNIT: 0, WAITING_AREA: 1, MEETING_ROOM: 2}
-_SCOPE_SECTION = {"unit": 0, "waiting-area": 1, "meeting-room": 2}
+# The unit first, then its waiting areas, then its rooms: the order of the scope types.
+_SCOPE_SECTION: dict[str, int] = {scope: i for i, scope in enumerate(SCOPE_TYPES)}
+_SECTION = {KIND_OF_SCOPE[scope]: i for scope, i in _SCOPE_SECTION.items()}
 
 
 def _sort_key(c: ResourceChange) -> tuple[int, str, int, str, str]:

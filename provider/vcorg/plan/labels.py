@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from vcorg.vocabulary import scope_words
+
 from .steps import MEETING_ROOM, ROLE_MEMBERS, UNIT, WAITING_AREA
 
 _KINDS = {
@@ -12,7 +14,6 @@ _KINDS = {
     MEETING_ROOM: ("meeting room", "meeting rooms"),
     ROLE_MEMBERS: ("role membership", "role memberships"),
 }
-_SCOPE_KINDS = {"unit": "unit", "waiting-area": "waiting area", "meeting-room": "meeting room"}
 
 
 def kind_label(type_name: str, *, plural: bool = False) -> str:
@@ -21,7 +22,7 @@ def kind_label(type_name: str, *, plural: bool = False) -> str:
 
 
 def scope_label(scope_type: str) -> str:
-    return _SCOPE_KINDS.get(scope_type, scope_type)
+    return scope_words(scope_type)
 
 
 def role_label(role: str) -> str:

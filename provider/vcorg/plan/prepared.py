@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from vcorg.vocabulary import KIND_OF_SCOPE
+
 from .steps import MEETING_ROOM, UNIT, WAITING_AREA, Op, ResourceStep
 from .values import clean_inputs
-
-SCOPE_TYPES = {"unit": UNIT, "waiting-area": WAITING_AREA, "meeting-room": MEETING_ROOM}
 
 
 def text_or_none(value: Any) -> str | None:
@@ -107,4 +107,4 @@ class Names:
         return self.of(UNIT, unit_key)
 
     def scope(self, scope_type: str, scope_key: str) -> str:
-        return self.of(SCOPE_TYPES.get(scope_type, ""), scope_key)
+        return self.of(KIND_OF_SCOPE.get(scope_type, ""), scope_key)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from vcorg.vocabulary import ORGANISATION_ADMINISTRATOR as ADMIN_ROLE
+
 from .changes import RISK_ORDER, AdminLoss, ResourceChange, RiskFlag, RiskId
 from .labels import resource_title, role_label, unit_title
 from .prepared import Names, PreparedStep, text_or_none
 from .steps import CHANGING_OPS, MEETING_ROOM, ROLE_MEMBERS, UNIT, WAITING_AREA, Op
-
-ADMIN_ROLE = "organisation-administrator"
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from vcorg.vocabulary import MEETING_ROOM_KIND, ROLE_MEMBERS_KIND, UNIT_KIND, WAITING_AREA_KIND
+
 TYPE_PREFIX = "pulumi-python:dynamic/vcorg:"
 
-UNIT = "OrganisationalUnit"
-WAITING_AREA = "WaitingArea"
-MEETING_ROOM = "MeetingRoom"
-ROLE_MEMBERS = "RoleMembers"
+UNIT = UNIT_KIND
+WAITING_AREA = WAITING_AREA_KIND
+MEETING_ROOM = MEETING_ROOM_KIND
+ROLE_MEMBERS = ROLE_MEMBERS_KIND
 
 
 class Op(StrEnum):

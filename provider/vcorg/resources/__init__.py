@@ -3,11 +3,13 @@
 Providers are module-level singletons that pickle as a reference to their class; they
 read the platform URL and token in ``configure()`` (stack config ``vcorg:apiUrl`` and
 ``vcorg:token``, else ``VCORG_API_URL`` and ``VCORG_TOKEN``).
+
+Constructing a resource installs the guard of `sdk_fixes` (importing this package
+changes nothing in the Pulumi SDK).
 """
 
 from __future__ import annotations
 
-from . import sdk_fixes
 from .errors import ResourceError
 from .meeting_room import MEETING_ROOM_PROVIDER, MeetingRoom, MeetingRoomProvider
 from .organisation import COMPONENT_TYPE, Organisation, OrganisationArgumentError
@@ -15,11 +17,17 @@ from .role_members import ROLE_MEMBERS_PROVIDER, RoleMembers, RoleMembersProvide
 from .unit import UNIT_PROVIDER, OrganisationalUnit, UnitProvider
 from .waiting_area import WAITING_AREA_PROVIDER, WaitingArea, WaitingAreaProvider
 
-sdk_fixes.install()
+# Every output the resources reserve as an empty input slot (see VcorgResource).
+OUTPUT_SLOTS = frozenset(
+    slot
+    for kind in (OrganisationalUnit, WaitingArea, MeetingRoom, RoleMembers)
+    for slot in kind.output_slots
+)
 
 __all__ = [
     "COMPONENT_TYPE",
     "MEETING_ROOM_PROVIDER",
+    "OUTPUT_SLOTS",
     "ROLE_MEMBERS_PROVIDER",
     "UNIT_PROVIDER",
     "WAITING_AREA_PROVIDER",

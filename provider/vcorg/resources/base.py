@@ -1,14 +1,16 @@
 """The shared workflow of the providers of named platform objects.
 
-A provider subclass declares its collection and fields; this module runs the fixed
-steps (check, diff, create with idempotency and adoption, read through the list cache,
-update with If-Match, delete) so each resource module stays a short declaration.
+A provider subclass declares its collection, the config model that declares its settings
+and the inputs that place it; this module runs the fixed steps (check, diff, create with
+idempotency and adoption, read through the list cache, update with If-Match, delete) so
+each resource module stays a short declaration.
 Providers hold no state that is pickled: see :meth:`PlatformProvider.__getstate__`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -22,6 +24,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pydantic import BaseModel
 
 from vcorg.client import (
     ClientSettings,
@@ -31,12 +34,12 @@ from vcorg.client import (
     NotFound,
     PlatformClient,
     PreconditionFailed,
-    Problem,
+    ProblemDocument,
 )
 
 from .dynamic import VcorgResource
 from .errors import ResourceError, reported
-from .props import changed_fields, digest, is_unknown, public, same
+from .props import changed_fields, digest, is_unknown, public, same, whole_numbers
 from .session import Session, session_for
 from .validation import Checker
 
@@ -45,7 +48,7 @@ META_FIELDS = ("createdAt", "updatedAt", "version")
 # A resource re-created this many times (deleted on the platform in between) gives up.
 MAX_KEY_GENERATIONS = 1000
 # The resource ID is Pulumi's own `id`; an output of that name would shadow it.
-_DROPPED = frozenset({"id", "_replayed"})
+_DROPPED = frozenset({"id"})
 
 
 class PlatformProvider(ResourceProvider):
@@ -85,8 +88,13 @@ class ObjectProvider(PlatformProvider):
     """Units, waiting areas and meeting rooms: named objects with a REST collection."""
 
     collection: ClassVar[Collection]
-    # Inputs sent to the API, in camelCase, exactly as the API names them.
-    api_fields: ClassVar[tuple[str, ...]]
+    # The config model that declares this kind's settings (sent to the API as its fields,
+    # camelCase), and the fields of that model that are not settings of the object itself:
+    # its people, its children and references by key.
+    settings_model: ClassVar[type[BaseModel]]
+    not_settings: ClassVar[frozenset[str]] = frozenset({"roles"})
+    # Inputs sent to the API before the settings: the ids of the objects it belongs to.
+    placement_fields: ClassVar[tuple[str, ...]] = ()
     # Inputs that only vcorg uses; a change is recorded in state without an API call.
     local_fields: ClassVar[tuple[str, ...]] = ("key", "adopt", "resourceUrn")
     # Inputs whose change the API cannot apply in place.
@@ -99,7 +107,7 @@ class ObjectProvider(PlatformProvider):
     # -- hooks ----------------------------------------------------------------------
 
     def validate(self, checker: Checker, olds: Mapping[str, Any]) -> None:
-        """Add failures for this kind's own fields."""
+        """Add failures for this kind's placement and local inputs (settings are generic)."""
 
     def subject(self, props: Mapping[str, Any]) -> str:
         return f"{self.collection.label} '{props.get('name')}' (key {props.get('key')})"
@@ -107,11 +115,31 @@ class ObjectProvider(PlatformProvider):
     # -- helpers --------------------------------------------------------------------
 
     @property
+    def settings(self) -> tuple[str, ...]:
+        """The kind's settings, camelCase, in the config model's order."""
+        return settings_fields(self.settings_model, self.not_settings)
+
+    @property
+    def api_fields(self) -> tuple[str, ...]:
+        """Inputs sent to the API, exactly as the API names them."""
+        return (*self.placement_fields, *self.settings)
+
+    @property
     def input_fields(self) -> tuple[str, ...]:
         return ("organisation", *self.local_fields, *self.api_fields)
 
+    def settings_of(self, model: BaseModel) -> dict[str, Any]:
+        """The inputs a config object gives: its settings as the API's JSON, unset ones left out."""
+        data = model.model_dump(mode="json", by_alias=True, exclude=set(self.not_settings))
+        return {k: v for k, v in data.items() if v is not None}
+
     def body(self, props: Mapping[str, Any], fields: tuple[str, ...] | None = None) -> JSONObject:
-        return {f: to_api(props.get(f)) for f in (fields or self.api_fields)}
+        """The API body: the given ``fields`` (absent ones as null, which clears them in a
+        PATCH), else every API field the inputs hold, so an optional setting left unset is
+        not sent at all."""
+        if not fields:
+            fields = tuple(f for f in self.api_fields if f in props)
+        return {f: to_api(props.get(f)) for f in fields}
 
     def outputs(self, props: Mapping[str, Any], obj: Mapping[str, Any]) -> dict[str, Any]:
         outs = {f: props.get(f) for f in self.input_fields if f in props}
@@ -131,10 +159,9 @@ class ObjectProvider(PlatformProvider):
         checker = Checker(news)
         checker.key("organisation")
         checker.key("key")
-        checker.text("name", required=True, max_length=100)
-        checker.text("description")
-        checker.boolean("adopt")
+        checker.settings(self.settings_model, self.settings)
         self.validate(checker, olds)
+        checker.boolean("adopt")
         return CheckResult(news, checker.failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -175,7 +202,7 @@ class ObjectProvider(PlatformProvider):
         for generation in range(MAX_KEY_GENERATIONS):
             key = digest("vcorg-create", anchor, generation)
             try:
-                obj = client.create_object(
+                created = client.create(
                     org, self.collection, body, idempotency_key=key, subject=self.subject(props)
                 )
             except Conflict as exc:
@@ -187,7 +214,8 @@ class ObjectProvider(PlatformProvider):
                 if not props.get("adopt"):
                     raise
                 return self._adopt(org, props, body, exc)
-            if not obj.pop("_replayed", False):
+            obj = created.object
+            if not created.replayed:
                 self._session().fresh.add(obj["id"])
                 return obj
             existing = self._get_or_none(org, obj["id"])
@@ -214,7 +242,7 @@ class ObjectProvider(PlatformProvider):
         if not patch:
             return existing
         anchor = props.get("resourceUrn") or self.natural_key(props)
-        return self.client.update_object(
+        return self.client.update(
             org,
             self.collection,
             existing["id"],
@@ -222,7 +250,7 @@ class ObjectProvider(PlatformProvider):
             version=existing.get("version"),
             idempotency_key=digest("vcorg-update", anchor, existing.get("version")),
             subject=self.subject(props),
-        )
+        ).object
 
     def natural_key(self, props: Mapping[str, Any]) -> str:
         return f"{props.get('organisation')}/{self.collection.value}/{props.get('key')}"
@@ -286,7 +314,7 @@ class ObjectProvider(PlatformProvider):
         anchor = news.get("resourceUrn") or self.natural_key(news)
         try:
             try:
-                obj = self.client.update_object(
+                written = self.client.update(
                     org,
                     self.collection,
                     id_,
@@ -297,7 +325,8 @@ class ObjectProvider(PlatformProvider):
                     idempotency_key=digest("vcorg-update", anchor, olds.get("version")),
                     subject=self.subject(news),
                 )
-                if obj.pop("_replayed", False):
+                obj = written.object
+                if written.replayed:
                     # Our own earlier change, replayed: read what the object holds now.
                     obj = self.client.get_object(org, self.collection, id_)
             except Conflict as exc:
@@ -343,7 +372,7 @@ class ObjectProvider(PlatformProvider):
             if version is None:
                 break
             try:
-                obj = client.update_object(
+                written = client.update(
                     org,
                     self.collection,
                     id_,
@@ -359,14 +388,14 @@ class ObjectProvider(PlatformProvider):
                 continue
             except PreconditionFailed:
                 break  # the next version is not ours
-            if not obj.pop("_replayed", False):
-                return obj
-            version = obj.get("version")  # ours, with this very patch: follow on
+            if not written.replayed:
+                return written.object
+            version = written.object.get("version")  # ours, with this very patch: follow on
         raise PreconditionFailed(
             f"Could not update {self.subject(news)}: someone changed it on the platform "
             "after vcorg's interrupted earlier change. Run a refresh, review the plan "
             "again, then apply.",
-            problem=Problem(status=412, detail="version mismatch"),
+            problem=ProblemDocument(status=412, detail="version mismatch"),
             method="PATCH",
             path=f"{self.collection.value}/{id_}",
             subject=self.subject(news),
@@ -407,7 +436,7 @@ class ObjectProvider(PlatformProvider):
             f"{', '.join(f for f in patch if not same(current.get(f), olds.get(f)))} on the "
             "platform since vcorg last read it. Run a refresh, review the plan again, "
             "then apply.",
-            problem=Problem(status=412, detail="version mismatch"),
+            problem=ProblemDocument(status=412, detail="version mismatch"),
             method="PATCH",
             path=f"{self.collection.value}/{id_}",
             subject=self.subject(news),
@@ -436,25 +465,30 @@ class ObjectProvider(PlatformProvider):
 
 def to_api(value: Any) -> Any:
     """Pulumi sends every number as a float; the API wants integers where they are whole."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, Mapping):
-        return {k: to_api(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_api(v) for v in value]
     if is_unknown(value):
         raise ResourceError("internal error: an unknown value reached the platform API")
-    return value
+    return whole_numbers(value)
+
+
+@functools.cache
+def settings_fields(model: type[BaseModel], not_settings: frozenset[str]) -> tuple[str, ...]:
+    """The camelCase names of a config model's settings, in declaration order."""
+    return tuple(
+        field.alias or name
+        for name, field in model.model_fields.items()
+        if name not in not_settings
+    )
 
 
 class ObjectResource(VcorgResource):
     """Base of the resource classes whose provider is an :class:`ObjectProvider`.
 
     Every such object takes an organisation, a key and ``adopt``, and reports the API's
-    metadata; the subclass names only its own inputs and extra outputs.
+    metadata; the subclass passes what places it and the config object of its settings.
     """
 
     version: pulumi.Output[int]
+    output_slots: ClassVar[tuple[str, ...]] = META_FIELDS
 
     def __init__(
         self,
@@ -463,17 +497,18 @@ class ObjectResource(VcorgResource):
         *,
         organisation: pulumi.Input[str],
         key: pulumi.Input[str],
-        fields: Mapping[str, Any],
+        placement: Mapping[str, Any],
+        settings: BaseModel,
         adopt: pulumi.Input[bool],
         opts: pulumi.ResourceOptions | None,
-        outputs: tuple[str, ...] = (),
     ) -> None:
         # Inputs in the order they have always been registered: organisation and key
-        # first, the kind's own fields, adopt last.
-        props = {"organisation": organisation, "key": key, **fields, "adopt": adopt}
-        super().__init__(provider, resource_name, props, opts, (*META_FIELDS, *outputs))
-
-
-def listed(value: Any) -> Any:
-    """A tuple default (immutable, so safe as a default) as the list Pulumi serialises."""
-    return list(value) if isinstance(value, tuple) else value
+        # first, what places the object, its settings, adopt last.
+        props = {
+            "organisation": organisation,
+            "key": key,
+            **placement,
+            **provider.settings_of(settings),
+            "adopt": adopt,
+        }
+        super().__init__(provider, resource_name, props, opts)

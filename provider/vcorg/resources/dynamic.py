@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 import pulumi
 from pulumi.dynamic import Resource, ResourceProvider
+
+from . import sdk_fixes
 
 
 class VcorgResource(Resource):
@@ -16,14 +18,19 @@ class VcorgResource(Resource):
     the engine computes it), from which ``create()`` derives the Idempotency-Key.
     """
 
+    # Outputs reserved as empty input slots, so the engine keeps what the provider returns
+    # under these names (the plan reads them: `vcorg.resources.OUTPUT_SLOTS`).
+    output_slots: ClassVar[tuple[str, ...]] = ()
+
     def __init__(
         self,
         provider: ResourceProvider,
         resource_name: str,
         props: dict[str, Any],
         opts: pulumi.ResourceOptions | None,
-        outputs: tuple[str, ...],
     ) -> None:
+        # The SDK serialises the provider in Resource.__init__ below: guard it first.
+        sdk_fixes.install()
         opts = opts or pulumi.ResourceOptions()
         type_token = f"pulumi-python:{self._resource_type_name}"
         props = dict(props)
@@ -33,7 +40,7 @@ class VcorgResource(Resource):
             type_token,
             parent=_detached(parent.urn) if parent is not None else None,
         )
-        for name in outputs:
+        for name in self.output_slots:
             props.setdefault(name, None)
         super().__init__(provider, resource_name, props, opts)
 

@@ -8,14 +8,19 @@ from typing import Any
 import pulumi
 
 from vcorg.client import Collection
+from vcorg.config import models
+from vcorg.vocabulary import MEETING_ROOM_KIND
 
-from .base import ObjectProvider, ObjectResource
-from .validation import Checker, check_participants
+from .base import META_FIELDS, ObjectProvider, ObjectResource
+from .validation import Checker
 
 
 class MeetingRoomProvider(ObjectProvider):
     collection = Collection.MEETING_ROOMS
-    api_fields = ("unitId", "name", "description", "maxParticipants", "waitingAreaId")
+    settings_model = models.MeetingRoom
+    # `waitingArea` (a key) reaches the API as the id of that area: waitingAreaId.
+    not_settings = frozenset({"roles", "waiting_area"})
+    placement_fields = ("unitId", "waitingAreaId")
     local_fields = ("key", "unitKey", "waitingAreaKey", "adopt", "resourceUrn")
     # The API cannot move a room between units (unitId is immutable), so a move is a
     # replacement: the room gets a new staff link; no service-user link is involved.
@@ -26,16 +31,16 @@ class MeetingRoomProvider(ObjectProvider):
         checker.object_id("unitId")
         checker.key("waitingAreaKey", required=False)
         checker.object_id("waitingAreaId", required=False)
-        check_participants(checker)
 
 
 MEETING_ROOM_PROVIDER = MeetingRoomProvider()
 
 
-class MeetingRoom(ObjectResource, module="vcorg", name="MeetingRoom"):
+class MeetingRoom(ObjectResource, module="vcorg", name=MEETING_ROOM_KIND):
     """A meeting room. Moving it to another unit replaces it (delete first)."""
 
     link: pulumi.Output[str]
+    output_slots = (*META_FIELDS, "link")
 
     def __init__(
         self,
@@ -45,30 +50,25 @@ class MeetingRoom(ObjectResource, module="vcorg", name="MeetingRoom"):
         key: pulumi.Input[str],
         unit_key: pulumi.Input[str],
         unit_id: pulumi.Input[str],
-        name: pulumi.Input[str],
-        description: pulumi.Input[str] = "",
-        max_participants: pulumi.Input[int] = 6,
+        settings: models.MeetingRoom,
         waiting_area_key: pulumi.Input[str] | None = None,
         waiting_area_id: pulumi.Input[str] | None = None,
         adopt: pulumi.Input[bool] = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        fields = {
+        placement = {
             "unitKey": unit_key,
             "unitId": unit_id,
             "waitingAreaKey": waiting_area_key,
             "waitingAreaId": waiting_area_id,
-            "name": name,
-            "description": description,
-            "maxParticipants": max_participants,
         }
         super().__init__(
             MEETING_ROOM_PROVIDER,
             resource_name,
             organisation=organisation,
             key=key,
-            fields=fields,
+            placement=placement,
+            settings=settings,
             adopt=adopt,
             opts=opts,
-            outputs=("link",),
         )

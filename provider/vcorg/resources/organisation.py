@@ -5,34 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 from pydantic import BaseModel
+
+from vcorg.config import models
+from vcorg.vocabulary import ROLES_BY_SCOPE, roles_field
 
 from .meeting_room import MeetingRoom
 from .role_members import RoleMembers
 from .unit import OrganisationalUnit
 from .waiting_area import WaitingArea
 
-if TYPE_CHECKING:
-    from vcorg.config.models import OrgConfig
-
 COMPONENT_TYPE = "vcorg:index:Organisation"
-
-# (attribute on the roles model, platform role) per scope type, in plan order.
-UNIT_ROLES = (
-    ("organisation_administrators", "organisation-administrator"),
-    ("organisation_reporters", "organisation-reporter"),
-)
-WAITING_AREA_ROLES = (
-    ("service_administrators", "service-administrator"),
-    ("service_providers", "service-provider"),
-)
-MEETING_ROOM_ROLES = (
-    ("meeting_room_administrators", "meeting-room-administrator"),
-    ("meeting_room_members", "meeting-room-member"),
-)
 
 
 class OrganisationArgumentError(ValueError):
@@ -56,7 +42,7 @@ class Organisation(pulumi.ComponentResource):
         self,
         resource_name: str,
         *,
-        config: OrgConfig | None = None,
+        config: models.OrgConfig | None = None,
         config_path: str | PathLike[str] | Sequence[str | PathLike[str]] | None = None,
         adopt: bool | None = None,
         opts: pulumi.ResourceOptions | None = None,
@@ -85,71 +71,50 @@ class Organisation(pulumi.ComponentResource):
             }
         )
 
-    def _add_unit(self, unit_key: str, unit: Any) -> None:
+    def _add_unit(self, unit_key: str, unit: models.Unit) -> None:
         res = OrganisationalUnit(
             unit_key,
             organisation=self.organisation,
             key=unit_key,
-            name=unit.name,
-            description=unit.description,
-            reporting_tags=list(unit.reporting_tags),
+            settings=unit,
             adopt=self._adopt,
             opts=self._child,
         )
         self.units[unit_key] = res
-        self._add_roles(unit_key, res, "unit", unit_key, res.id, unit.roles, UNIT_ROLES)
+        self._add_roles(unit_key, res, "unit", unit_key, res.id, unit.roles)
         for wa_key, wa in unit.waiting_areas.items():
             self._add_waiting_area(unit_key, res, wa_key, wa)
         for room_key, room in unit.meeting_rooms.items():
             self._add_meeting_room(unit_key, res, room_key, room)
 
     def _add_waiting_area(
-        self, unit_key: str, unit: OrganisationalUnit, wa_key: str, wa: Any
+        self, unit_key: str, unit: OrganisationalUnit, wa_key: str, wa: models.WaitingArea
     ) -> None:
-        res = WaitingArea(
-            wa_key,
-            **self._in_unit(unit_key, unit, wa_key, wa),
-            type=wa.type,
-            access_hours=_dump(wa.access_hours),
-            caller_details=[_dump(d) for d in wa.caller_details],
-            information_for_callers=wa.information_for_callers,
-            suspended=wa.suspended,
-            suspended_message_for_callers=wa.suspended_message_for_callers,
-            suspended_message_for_staff=wa.suspended_message_for_staff,
-            reporting_tags=list(wa.reporting_tags),
-        )
+        res = WaitingArea(wa_key, **self._in_unit(unit_key, unit, wa_key), settings=wa)
         self.waiting_areas[wa_key] = res
-        self._add_roles(
-            unit_key, unit, "waiting-area", wa_key, res.id, wa.roles, WAITING_AREA_ROLES
-        )
+        self._add_roles(unit_key, unit, "waiting-area", wa_key, res.id, wa.roles)
 
     def _add_meeting_room(
-        self, unit_key: str, unit: OrganisationalUnit, room_key: str, room: Any
+        self, unit_key: str, unit: OrganisationalUnit, room_key: str, room: models.MeetingRoom
     ) -> None:
         area = self.waiting_areas.get(room.waiting_area) if room.waiting_area else None
         res = MeetingRoom(
             room_key,
-            **self._in_unit(unit_key, unit, room_key, room),
-            max_participants=room.max_participants,
+            **self._in_unit(unit_key, unit, room_key),
+            settings=room,
             waiting_area_key=room.waiting_area,
             waiting_area_id=area.id if area is not None else None,
         )
         self.meeting_rooms[room_key] = res
-        self._add_roles(
-            unit_key, unit, "meeting-room", room_key, res.id, room.roles, MEETING_ROOM_ROLES
-        )
+        self._add_roles(unit_key, unit, "meeting-room", room_key, res.id, room.roles)
 
-    def _in_unit(
-        self, unit_key: str, unit: OrganisationalUnit, key: str, item: Any
-    ) -> dict[str, Any]:
+    def _in_unit(self, unit_key: str, unit: OrganisationalUnit, key: str) -> dict[str, Any]:
         """The arguments every object placed in a unit (waiting area, meeting room) takes."""
         return {
             "organisation": self.organisation,
             "key": key,
             "unit_key": unit_key,
             "unit_id": unit.id,
-            "name": item.name,
-            "description": item.description,
             "adopt": self._adopt,
             "opts": self._child,
         }
@@ -162,10 +127,10 @@ class Organisation(pulumi.ComponentResource):
         scope_key: str,
         scope_id: pulumi.Output[str],
         roles: BaseModel,
-        pairs: tuple[tuple[str, str], ...],
     ) -> None:
         given = roles.model_fields_set
-        for attribute, role in pairs:
+        for role in ROLES_BY_SCOPE[scope_type]:
+            attribute = roles_field(role)
             # A key left out means "not managed here"; an empty list means "nobody".
             if attribute not in given:
                 continue
@@ -184,12 +149,7 @@ class Organisation(pulumi.ComponentResource):
             )
 
 
-def _dump(model: BaseModel) -> dict[str, Any]:
-    """The camelCase JSON form the API uses, from a config model."""
-    return model.model_dump(mode="json", by_alias=True)
-
-
-def _load(config_path: Any) -> OrgConfig:
+def _load(config_path: str | PathLike[str] | Sequence[str | PathLike[str]]) -> models.OrgConfig:
     from vcorg.config import load_config
 
     paths = (

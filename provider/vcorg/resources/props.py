@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-PROVIDER_KEY = "__provider"
+Parts = tuple[str | int, ...]
 
 
 def is_unknown(value: Any) -> bool:
@@ -27,6 +27,29 @@ def is_unknown(value: Any) -> bool:
     if isinstance(value, list | tuple):
         return any(is_unknown(v) for v in value)
     return False
+
+
+def unknown_parts(value: Any, at: Parts = ()) -> Iterator[Parts]:
+    """Where, inside ``value``, the engine does not know the value yet."""
+    if isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN):
+        yield at
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from unknown_parts(item, (*at, key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from unknown_parts(item, (*at, index))
+
+
+def whole_numbers(value: Any) -> Any:
+    """Pulumi sends every number as a float: whole ones back to integers, at any depth."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Mapping):
+        return {k: whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [whole_numbers(v) for v in value]
+    return value
 
 
 def public(props: Mapping[str, Any]) -> dict[str, Any]:

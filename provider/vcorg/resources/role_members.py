@@ -15,12 +15,13 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from vcorg.client import Collection, Conflict, JSONObject, NotFound
+from vcorg.vocabulary import ROLE_MEMBERS_KIND, ROLES_BY_SCOPE, SCOPE_TYPES
 
 from .base import PlatformProvider
 from .dynamic import VcorgResource
 from .errors import reported
 from .props import changed_fields, is_unknown
-from .validation import ROLES_BY_SCOPE, Checker, check_emails
+from .validation import Checker
 
 LIVE_STATES = ("active", "pending", "expired")
 SCOPE_COLLECTIONS = {
@@ -38,7 +39,6 @@ INPUT_FIELDS = (
     "emails",
     "resourceUrn",
 )
-ROLE_WORDS = {role: role.replace("-", " ") for roles in ROLES_BY_SCOPE.values() for role in roles}
 
 
 def normalise_emails(emails: Sequence[str]) -> list[str]:
@@ -53,10 +53,10 @@ class RoleMembersProvider(PlatformProvider):
         checker.key("scopeKey")
         checker.object_id("scopeId")
         scope_type = news.get("scopeType")
-        checker.choice("scopeType", tuple(ROLES_BY_SCOPE))
+        checker.choice("scopeType", SCOPE_TYPES)
         if scope_type in ROLES_BY_SCOPE:
             checker.choice("role", ROLES_BY_SCOPE[scope_type])
-        check_emails(checker)
+        checker.emails("emails")
         inputs = dict(news)
         emails = news.get("emails")
         if not checker.failures and isinstance(emails, list) and not is_unknown(emails):
@@ -230,11 +230,12 @@ def _by_email(grants: Any, scope_type: str, scope_id: str, role: str) -> dict[st
 ROLE_MEMBERS_PROVIDER = RoleMembersProvider()
 
 
-class RoleMembers(VcorgResource, module="vcorg", name="RoleMembers"):
+class RoleMembers(VcorgResource, module="vcorg", name=ROLE_MEMBERS_KIND):
     """Who holds ``role`` on one unit, waiting area or meeting room; nobody else does."""
 
     members: pulumi.Output[dict[str, dict[str, str]]]
     unit_id: pulumi.Output[str]
+    output_slots = ("members", "unitId")
 
     def __init__(
         self,
@@ -260,4 +261,4 @@ class RoleMembers(VcorgResource, module="vcorg", name="RoleMembers"):
             "role": role,
             "emails": normalise_emails(emails),
         }
-        super().__init__(ROLE_MEMBERS_PROVIDER, resource_name, props, opts, ("members", "unitId"))
+        super().__init__(ROLE_MEMBERS_PROVIDER, resource_name, props, opts)

@@ -6,10 +6,18 @@ previous call's patch once more: the recursion depth of pickling a dict grows by
 dynamic resource constructed in the process, and a program with about a thousand
 resources (or a test process that builds many programs) dies with RecursionError.
 
+Upstream: no issue names this cause yet. The closest report is pulumi/pulumi#17803
+(RecursionError in a dynamic provider, closed as no-repro); the issue text to file, with
+a ten-line reproduction, is drafted in docs/upstream/pulumi-serialize-provider.md.
+tests/provider/test_sdk_fixes.py fails once the SDK is fixed: then delete this module.
+
 We wrap the SDK function so it runs under a lock and always starts from, and returns to,
 the pickler's own method. That method is found by unwrapping the SDK's patches through
-their closures, so the guard also repairs a pickler that unguarded calls (made before
-vcorg was imported, or through a reference taken earlier) have already nested.
+their closures, so the guard also repairs a pickler that unguarded calls (made before the
+guard was installed, or through a reference taken earlier) have already nested.
+
+Nothing is patched on import: `install()` is called by `VcorgResource.__init__`, right
+before the SDK serialises the provider.
 """
 
 from __future__ import annotations

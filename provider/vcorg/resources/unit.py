@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
 import pulumi
 
 from vcorg.client import Collection
+from vcorg.config import models
+from vcorg.vocabulary import UNIT_KIND
 
-from .base import ObjectProvider, ObjectResource, listed
-from .validation import Checker
+from .base import ObjectProvider, ObjectResource
 
 
 class UnitProvider(ObjectProvider):
     collection = Collection.UNITS
-    api_fields = ("name", "description", "reportingTags")
+    settings_model = models.Unit
+    not_settings = frozenset({"roles", "waiting_areas", "meeting_rooms"})
     in_unit = False
-
-    def validate(self, checker: Checker, olds: Mapping[str, Any]) -> None:
-        checker.tags("reportingTags")
 
 
 UNIT_PROVIDER = UnitProvider()
 
 
-class OrganisationalUnit(ObjectResource, module="vcorg", name="OrganisationalUnit"):
+class OrganisationalUnit(ObjectResource, module="vcorg", name=UNIT_KIND):
     """An organisational unit. Renames and tag changes are updates in place."""
 
     def __init__(
@@ -34,23 +30,17 @@ class OrganisationalUnit(ObjectResource, module="vcorg", name="OrganisationalUni
         *,
         organisation: pulumi.Input[str],
         key: pulumi.Input[str],
-        name: pulumi.Input[str],
-        description: pulumi.Input[str] = "",
-        reporting_tags: pulumi.Input[Sequence[pulumi.Input[str]]] = (),
+        settings: models.Unit,
         adopt: pulumi.Input[bool] = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        fields = {
-            "name": name,
-            "description": description,
-            "reportingTags": listed(reporting_tags),
-        }
         super().__init__(
             UNIT_PROVIDER,
             resource_name,
             organisation=organisation,
             key=key,
-            fields=fields,
+            placement={},
+            settings=settings,
             adopt=adopt,
             opts=opts,
         )

@@ -1,35 +1,53 @@
-"""Input validation for ``check()``: every failure names the property path it is about.
+"""Input validation for ``check()``, with the config's own models and rules.
+
+A kind's settings are validated, one by one, with the fields of the config model that
+declares them and with the rules that need only that one value
+(`vcorg.config.rules.setting_findings`), so a failure here reads as `vcorg validate`
+words it. The inputs only resources have (the
+organisation, keys, ids of other objects, ``adopt``) are checked with the config's
+types. Values not known yet (during preview) are skipped.
 
 The config loader validates the YAML long before this runs; these checks protect the
-providers when they are used directly from a Pulumi program, and values not known yet
-(during preview) are skipped.
+providers when they are used directly from a Pulumi program.
 """
 
 from __future__ import annotations
 
-import re
-import zoneinfo
-from collections.abc import Mapping
-from typing import Any
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated, Any
 
 from pulumi.dynamic import CheckFailure
+from pydantic import BaseModel, StringConstraints, TypeAdapter, ValidationError
 
-from .props import is_unknown
+from vcorg.config.models import Email, Key
+from vcorg.config.positions import format_path
+from vcorg.config.rules import setting_findings
+from vcorg.config.schema_errors import describe
 
-KEY_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-TIME_RE = re.compile(r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WAITING_AREA_TYPES = ("regular", "group-consultation", "consult-now")
-CALLER_DETAIL_TYPES = ("text", "date", "number", "email", "phone")
-ROLES_BY_SCOPE = {
-    "unit": ("organisation-administrator", "organisation-reporter"),
-    "waiting-area": ("service-administrator", "service-provider"),
-    "meeting-room": ("meeting-room-administrator", "meeting-room-member"),
-}
-MAX_NAME = 100
-MAX_TEXT = 2000
-MAX_TAGS = 20
+from .props import Parts, is_unknown, unknown_parts, whole_numbers
+
+ObjectId = Annotated[str, StringConstraints(min_length=1)]
+
+
+@functools.cache
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(kind, config={"strict": True})
+
+
+@functools.cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """Validates one field of ``model`` as the model would (type and constraints)."""
+    field = model.model_fields[name]
+    if not field.metadata:
+        return _adapter(field.annotation)
+    return _adapter(Annotated[field.annotation, *field.metadata])
+
+
+@functools.cache
+def _names(model: type[BaseModel]) -> dict[str, str]:
+    """camelCase input name -> attribute name, for every field of ``model``."""
+    return {(field.alias or name): name for name, field in model.model_fields.items()}
 
 
 class Checker:
@@ -42,159 +60,84 @@ class Checker:
     def fail(self, path: str, reason: str) -> None:
         self.failures.append(CheckFailure(path, reason))
 
+    def has_failed(self, path: str) -> bool:
+        return any(f.property == path for f in self.failures)
+
     def _get(self, path: str) -> tuple[bool, Any]:
         value = self.props.get(path)
         return (not is_unknown(value)), value
 
-    def key(self, path: str, *, required: bool = True) -> None:
+    def _errors(
+        self,
+        error: ValidationError,
+        *,
+        at: Parts = (),
+        model: type[BaseModel] | None = None,
+        skip: Iterable[Parts] = (),
+    ) -> None:
+        unknown = tuple(skip)
+        for detail in error.errors(include_url=False):
+            loc = tuple(detail["loc"])
+            if any(loc[: len(u)] == u for u in unknown):
+                continue  # about a value the engine does not know yet
+            _, message = describe(detail, model, (*at, *loc))
+            self.fail(format_path((*at, *loc)), message)
+
+    def value(self, path: str, kind: Any, *, required: bool = True) -> None:
+        """The property holds a value of the (pydantic-annotated) type ``kind``."""
         known, value = self._get(path)
         if not known or (value is None and not required):
             return
-        if not isinstance(value, str) or not KEY_RE.match(value):
-            self.fail(path, "must be a lowercase slug such as 'internal-medicine'")
+        try:
+            _adapter(kind).validate_python(whole_numbers(value))
+        except ValidationError as exc:
+            self._errors(exc, at=(path,))
 
-    def text(self, path: str, *, required: bool = False, max_length: int = MAX_TEXT) -> None:
-        known, value = self._get(path)
-        if not known:
-            return
-        if value is None or value == "":
-            if required:
-                self.fail(path, "is required and must not be empty")
-            return
-        if not isinstance(value, str):
-            self.fail(path, "must be text")
-        elif len(value) > max_length:
-            self.fail(path, f"is {len(value)} characters long; the limit is {max_length}")
-        elif required and value != value.strip():
-            self.fail(path, "must not start or end with spaces")
+    def key(self, path: str, *, required: bool = True) -> None:
+        self.value(path, Key, required=required)
+
+    def object_id(self, path: str, *, required: bool = True) -> None:
+        self.value(path, ObjectId, required=required)
 
     def boolean(self, path: str) -> None:
-        known, value = self._get(path)
-        if known and value is not None and not isinstance(value, bool):
-            self.fail(path, "must be true or false")
+        self.value(path, bool, required=False)
 
-    def choice(self, path: str, options: tuple[str, ...]) -> None:
+    def choice(self, path: str, options: Sequence[str]) -> None:
         known, value = self._get(path)
         if known and value not in options:
             self.fail(path, f"must be one of {', '.join(options)}")
 
-    def tags(self, path: str) -> None:
+    def settings(self, model: type[BaseModel], fields: Iterable[str]) -> None:
+        """The kind's settings, each validated as the config ``model`` that declares it."""
+        names = _names(model)
+        for path in fields:
+            name = names[path]
+            if path not in self.props or self.props[path] is None:
+                if model.model_fields[name].is_required():
+                    self.fail(path, "is required")
+                continue
+            value = whole_numbers(self.props[path])
+            try:
+                valid = _field_adapter(model, name).validate_python(value)
+            except ValidationError as exc:
+                self._errors(exc, at=(path,), model=model, skip=unknown_parts(value))
+                continue
+            for found in setting_findings(model, name, valid):
+                self.fail(format_path(found.parts), found.message)
+
+    def emails(self, path: str) -> None:
+        """A list of email addresses; surrounding spaces are trimmed later, so allowed."""
         known, value = self._get(path)
-        if not known or value is None:
+        if not known:
             return
-        if not isinstance(value, list) or not all(isinstance(t, str) and t for t in value):
-            self.fail(path, "must be a list of non-empty texts")
-        elif len(value) > MAX_TAGS:
-            self.fail(path, f"has {len(value)} tags; the limit is {MAX_TAGS}")
-        elif len(set(value)) != len(value):
-            self.fail(path, "must not repeat a tag")
-
-    def object_id(self, path: str, *, required: bool = True) -> None:
-        known, value = self._get(path)
-        if not known or (value is None and not required):
+        if not isinstance(value, list):
+            self.fail(path, "must be a list of email addresses")
             return
-        if not isinstance(value, str) or not value:
-            self.fail(path, "must be the platform id of an existing object")
-
-
-def check_access_hours(checker: Checker, path: str = "accessHours") -> None:
-    value = checker.props.get(path)
-    if is_unknown(value):
-        return
-    if not isinstance(value, Mapping):
-        checker.fail(path, "must be an object with 'timezone' and 'open'")
-        return
-    tz = value.get("timezone")
-    if not isinstance(tz, str) or not tz:
-        checker.fail(f"{path}.timezone", "is required (an IANA name such as Australia/Sydney)")
-    else:
-        try:
-            zoneinfo.ZoneInfo(tz)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            checker.fail(f"{path}.timezone", f"'{tz}' is not an IANA time zone")
-    blocks = value.get("open")
-    if not isinstance(blocks, list):
-        checker.fail(f"{path}.open", "must be a list of opening blocks")
-        return
-    taken: dict[str, list[tuple[str, str]]] = {}
-    for i, block in enumerate(blocks):
-        here = f"{path}.open[{i}]"
-        if not isinstance(block, Mapping):
-            checker.fail(here, "must be an object with 'days', 'from' and 'to'")
-            continue
-        days = block.get("days")
-        start, end = block.get("from"), block.get("to")
-        if not isinstance(days, list) or not days or any(d not in DAYS for d in days):
-            checker.fail(f"{here}.days", f"must list days from {', '.join(DAYS)}")
-            days = []
-        elif len(set(days)) != len(days):
-            checker.fail(f"{here}.days", "must not repeat a day")
-        times_ok = True
-        for key, t in (("from", start), ("to", end)):
-            if not isinstance(t, str) or not TIME_RE.match(t):
-                checker.fail(f"{here}.{key}", "must be a 24-hour time HH:MM")
-                times_ok = False
-        if not times_ok:
-            continue
-        assert isinstance(start, str) and isinstance(end, str)
-        if start >= end:
-            checker.fail(f"{here}.to", f"must be later than 'from' ({start})")
-            continue
-        for day in days:
-            for other_start, other_end in taken.get(day, []):
-                if start < other_end and other_start < end:
-                    checker.fail(here, f"overlaps another block on {day}")
-            taken.setdefault(day, []).append((start, end))
-
-
-def check_caller_details(checker: Checker, path: str = "callerDetails") -> None:
-    value = checker.props.get(path)
-    if is_unknown(value) or value is None:
-        return
-    if not isinstance(value, list):
-        checker.fail(path, "must be a list")
-        return
-    seen: set[str] = set()
-    for i, detail in enumerate(value):
-        here = f"{path}[{i}]"
-        if not isinstance(detail, Mapping):
-            checker.fail(here, "must be an object with 'key' and 'label'")
-            continue
-        key = detail.get("key")
-        if not isinstance(key, str) or not key:
-            checker.fail(f"{here}.key", "is required")
-        elif key in seen:
-            checker.fail(f"{here}.key", f"'{key}' is used twice in this waiting area")
-        else:
-            seen.add(key)
-        label = detail.get("label")
-        if not isinstance(label, str) or not label.strip():
-            checker.fail(f"{here}.label", "is required")
-        if detail.get("type", "text") not in CALLER_DETAIL_TYPES:
-            checker.fail(f"{here}.type", f"must be one of {', '.join(CALLER_DETAIL_TYPES)}")
-        if not isinstance(detail.get("required", False), bool):
-            checker.fail(f"{here}.required", "must be true or false")
-
-
-def check_participants(checker: Checker, path: str = "maxParticipants") -> None:
-    value = checker.props.get(path)
-    if is_unknown(value):
-        return
-    # Pulumi numbers arrive as floats.
-    if not isinstance(value, int | float) or isinstance(value, bool) or value != int(value):
-        checker.fail(path, "must be a whole number")
-    elif not 2 <= value <= 6:
-        checker.fail(path, f"is {int(value)}; a meeting room holds 2 to 6 participants")
-
-
-def check_emails(checker: Checker, path: str = "emails") -> None:
-    value = checker.props.get(path)
-    if is_unknown(value):
-        return
-    if not isinstance(value, list):
-        checker.fail(path, "must be a list of email addresses")
-        return
-    for i, email in enumerate(value):
-        # Surrounding spaces are trimmed by normalisation, so they are no error.
-        if not isinstance(email, str) or not EMAIL_RE.match(email.strip()) or len(email) > 254:
-            checker.fail(f"{path}[{i}]", f"{email!r} is not an email address")
+        for i, email in enumerate(value):
+            if not isinstance(email, str):
+                self.fail(f"{path}[{i}]", f"{email!r} is not an email address")
+                continue
+            try:
+                _adapter(Email).validate_python(email.strip())
+            except ValidationError as exc:
+                self._errors(exc, at=(path, i))

@@ -2,38 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 
 from vcorg.client import Collection
+from vcorg.config import models
+from vcorg.config.rules.hours import is_timezone, unknown_timezone
+from vcorg.vocabulary import WAITING_AREA_KIND
 
-from .base import ObjectProvider, ObjectResource, listed
+from .base import META_FIELDS, ObjectProvider, ObjectResource
 from .props import is_unknown
-from .validation import (
-    WAITING_AREA_TYPES,
-    Checker,
-    check_access_hours,
-    check_caller_details,
-)
+from .validation import Checker
 
 
 class WaitingAreaProvider(ObjectProvider):
     collection = Collection.WAITING_AREAS
-    api_fields = (
-        "unitId",
-        "name",
-        "description",
-        "type",
-        "accessHours",
-        "callerDetails",
-        "informationForCallers",
-        "suspended",
-        "suspendedMessageForCallers",
-        "suspendedMessageForStaff",
-        "reportingTags",
-    )
+    settings_model = models.WaitingArea
+    placement_fields = ("unitId",)
     local_fields = ("key", "unitKey", "adopt", "resourceUrn")
     # Nothing is replaceable: even a move between units is a PATCH that keeps the link.
     replace_fields = ()
@@ -41,14 +28,7 @@ class WaitingAreaProvider(ObjectProvider):
     def validate(self, checker: Checker, olds: Mapping[str, Any]) -> None:
         checker.key("unitKey")
         checker.object_id("unitId")
-        checker.choice("type", WAITING_AREA_TYPES)
-        check_access_hours(checker)
-        check_caller_details(checker)
-        checker.text("informationForCallers")
-        checker.boolean("suspended")
-        checker.text("suspendedMessageForCallers")
-        checker.text("suspendedMessageForStaff")
-        checker.tags("reportingTags")
+        _resolved_hours(checker)
         old_org, new_org = olds.get("organisation"), checker.props.get("organisation")
         if old_org and not is_unknown(new_org) and old_org != new_org:
             # The only way is delete + create, which gives a new link: never do it quietly.
@@ -60,13 +40,33 @@ class WaitingAreaProvider(ObjectProvider):
             )
 
 
+def _resolved_hours(checker: Checker, path: str = "accessHours") -> None:
+    """Access hours as `load_config` leaves them: given, in a real time zone."""
+    value = checker.props.get(path)
+    if is_unknown(value):
+        return
+    if value is None:
+        checker.fail(path, "is required: opening hours with a time zone")
+        return
+    if not isinstance(value, Mapping):
+        return  # the settings check says what is wrong with it
+    zone = value.get("timezone")
+    if checker.has_failed(f"{path}.timezone"):
+        return
+    if zone is None:
+        checker.fail(f"{path}.timezone", "is required (an IANA name such as Australia/Sydney)")
+    elif isinstance(zone, str) and not is_unknown(zone) and not is_timezone(zone):
+        checker.fail(f"{path}.timezone", unknown_timezone(zone))
+
+
 WAITING_AREA_PROVIDER = WaitingAreaProvider()
 
 
-class WaitingArea(ObjectResource, module="vcorg", name="WaitingArea"):
+class WaitingArea(ObjectResource, module="vcorg", name=WAITING_AREA_KIND):
     """A waiting area. Every change, including a move to another unit, is in place."""
 
     link: pulumi.Output[str]
+    output_slots = (*META_FIELDS, "link")
 
     def __init__(
         self,
@@ -76,40 +76,17 @@ class WaitingArea(ObjectResource, module="vcorg", name="WaitingArea"):
         key: pulumi.Input[str],
         unit_key: pulumi.Input[str],
         unit_id: pulumi.Input[str],
-        name: pulumi.Input[str],
-        access_hours: pulumi.Input[Mapping[str, Any]],
-        description: pulumi.Input[str] = "",
-        type: pulumi.Input[str] = "regular",
-        caller_details: pulumi.Input[Sequence[Mapping[str, Any]]] = (),
-        information_for_callers: pulumi.Input[str] = "",
-        suspended: pulumi.Input[bool] = False,
-        suspended_message_for_callers: pulumi.Input[str] = "",
-        suspended_message_for_staff: pulumi.Input[str] = "",
-        reporting_tags: pulumi.Input[Sequence[pulumi.Input[str]]] = (),
+        settings: models.WaitingArea,
         adopt: pulumi.Input[bool] = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        fields = {
-            "unitKey": unit_key,
-            "unitId": unit_id,
-            "name": name,
-            "description": description,
-            "type": type,
-            "accessHours": access_hours,
-            "callerDetails": listed(caller_details),
-            "informationForCallers": information_for_callers,
-            "suspended": suspended,
-            "suspendedMessageForCallers": suspended_message_for_callers,
-            "suspendedMessageForStaff": suspended_message_for_staff,
-            "reportingTags": listed(reporting_tags),
-        }
         super().__init__(
             WAITING_AREA_PROVIDER,
             resource_name,
             organisation=organisation,
             key=key,
-            fields=fields,
+            placement={"unitKey": unit_key, "unitId": unit_id},
+            settings=settings,
             adopt=adopt,
             opts=opts,
-            outputs=("link",),
         )

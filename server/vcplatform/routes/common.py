@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
+from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vcplatform import models
-from vcplatform.clock import utcnow
+from vcplatform.context import OrgCtx, respond
 from vcplatform.errors import Conflict, NotFound
 from vcplatform.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -49,8 +52,42 @@ def load(
     return row
 
 
-def touch(row: Any) -> None:
-    row.updated_at = utcnow()
+def respond_in_scope(
+    ctx: OrgCtx,
+    model: type[models.WaitingArea] | type[models.MeetingRoom],
+    object_id: str,
+    render: Callable[[Any], dict[str, Any]],
+) -> Response:
+    """GET of an object in a unit: for whoever may read its unit or the object itself."""
+    with ctx.reading() as session:
+        row = load(session, model, ctx.principal.org_id, object_id)
+        ctx.principal.require(
+            ctx.principal.can_read_scope(row.unit_id, row.id),
+            f"you hold no role on this {LABELS[model]} or its unit",
+        )
+        return respond(200, render(row))
+
+
+def columns(body: BaseModel, names: Iterable[str]) -> dict[str, Any]:
+    """Fields of a request body as column values; nested models as their JSON (camelCase).
+
+    A body field and its column share a name, so a new setting needs no code here.
+    """
+    return {name: _column(getattr(body, name)) for name in names}
+
+
+def _column(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    if isinstance(value, list):
+        return [_column(item) for item in value]
+    return value
+
+
+def settings(body: type[BaseModel], *, handled: Iterable[str] = ()) -> tuple[str, ...]:
+    """The fields of a body model that are copied to columns as they are."""
+    skip = set(handled)
+    return tuple(name for name in body.model_fields if name not in skip)
 
 
 def ensure_unique_name(

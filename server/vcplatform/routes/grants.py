@@ -9,22 +9,19 @@ from fastapi.responses import Response
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from vcplatform import apimodels, audit, invitations, models, serialize
+from vcplatform import apimodels, invitations, models, serialize
 from vcplatform.access import Principal
+from vcplatform.audit import Recorder
 from vcplatform.clock import utcnow
 from vcplatform.context import IdempotencyKey, IfMatch, OrgCtx, check_if_match, respond
 from vcplatform.errors import Conflict, NotFound, ValidationFailed
 from vcplatform.ids import new_id
 from vcplatform.pagination import page
+from vcplatform.roles import ROLES_BY_SCOPE
 from vcplatform.routes.common import DEFAULT_PAGE, Cursor, Limit, UnitFilter, load
 
 router = APIRouter(tags=["grants"])
 
-SCOPE_MODELS: dict[str, Any] = {
-    "unit": models.Unit,
-    "waiting-area": models.WaitingArea,
-    "meeting-room": models.MeetingRoom,
-}
 MANAGE = (
     "only a system administrator or an organisation administrator of the unit can manage its roles"
 )
@@ -32,7 +29,7 @@ MANAGE = (
 
 def scope_unit_id(session: Session, principal: Principal, scope_type: str, scope_id: str) -> str:
     """The unit that holds the scope; 422 when the scope is not in the organisation."""
-    model = SCOPE_MODELS[scope_type]
+    model = models.SCOPE_MODELS[scope_type]
     scope = session.scalars(
         select(model).where(model.id == scope_id, model.org_id == principal.org_id)
     ).first()
@@ -83,8 +80,8 @@ def create_grant(
     body: apimodels.GrantCreate, ctx: OrgCtx, idempotency_key: IdempotencyKey = None
 ) -> Response:
     principal = ctx.principal
-    if body.role not in apimodels.ROLES_BY_SCOPE[body.scope_type]:
-        allowed = ", ".join(apimodels.ROLES_BY_SCOPE[body.scope_type])
+    if body.role not in ROLES_BY_SCOPE[body.scope_type]:
+        allowed = ", ".join(ROLES_BY_SCOPE[body.scope_type])
         raise ValidationFailed.field("role", f"a {body.scope_type} role must be one of {allowed}")
     email = body.email.lower()
 
@@ -124,19 +121,7 @@ def create_grant(
         else:
             invitations.send(grant, ctx.settings.invitation_ttl)
             grant.created_at = grant.updated_at
-        session.add(grant)
-        session.flush()
-        after = serialize.grant(grant)
-        audit.record(
-            session,
-            org_id=principal.org_id,
-            actor=principal.actor,
-            action="grant.create",
-            object_id=grant.id,
-            before=None,
-            after=after,
-        )
-        return 201, after
+        return 201, Recorder.of(session, principal).created("grant.create", grant)
 
     return ctx.mutate(change, idempotency_key=idempotency_key, body=body)
 
@@ -169,18 +154,7 @@ def resend_grant(grant_id: str, ctx: OrgCtx, idempotency_key: IdempotencyKey = N
             raise Conflict(f"only pending or expired invitations can be re-sent; this is {state}")
         before = serialize.grant(grant)
         invitations.send(grant, ctx.settings.invitation_ttl)
-        session.flush()
-        after = serialize.grant(grant)
-        audit.record(
-            session,
-            org_id=principal.org_id,
-            actor=principal.actor,
-            action="grant.resend",
-            object_id=grant.id,
-            before=before,
-            after=after,
-        )
-        return 200, after
+        return 200, Recorder.of(session, principal).saved("grant.resend", grant, before)
 
     return ctx.mutate(change, idempotency_key=idempotency_key)
 
@@ -193,27 +167,16 @@ def delete_grant(grant_id: str, ctx: OrgCtx, if_match: IfMatch = None) -> Respon
         grant = _load_managed(session, principal, grant_id)
         check_if_match(if_match, grant.version)
         state = serialize.grant_state(grant)
-        before = serialize.grant(grant)
         if state == "revoked":
             raise NotFound(f"grant {grant_id!r} was already revoked")
+        recorder = Recorder.of(session, principal)
         if state == "pending":
+            before = serialize.grant(grant)
             grant.state = "revoked"
             grant.updated_at = utcnow()
-            session.flush()
-            after: dict[str, Any] | None = serialize.grant(grant)
-            action = "grant.revoke"
+            recorder.saved("grant.revoke", grant, before)
         else:
-            session.delete(grant)
-            after, action = None, "grant.delete"
-        audit.record(
-            session,
-            org_id=principal.org_id,
-            actor=principal.actor,
-            action=action,
-            object_id=grant.id,
-            before=before,
-            after=after,
-        )
+            recorder.deleted("grant.delete", grant)
         return 204, None
 
     return ctx.mutate(change)

@@ -9,9 +9,10 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vcplatform import apimodels, audit, models, serialize
+from vcplatform import apimodels, models, serialize
 from vcplatform.access import Principal
-from vcplatform.context import IdempotencyKey, IfMatch, OrgCtx, check_if_match, respond
+from vcplatform.audit import Recorder
+from vcplatform.context import IdempotencyKey, IfMatch, OrgCtx, check_if_match
 from vcplatform.errors import ValidationFailed
 from vcplatform.ids import new_id, new_link_token
 from vcplatform.pagination import page
@@ -20,13 +21,19 @@ from vcplatform.routes.common import (
     Cursor,
     Limit,
     UnitFilter,
+    columns,
     ensure_unique_name,
     load,
-    touch,
+    respond_in_scope,
+    settings,
 )
 from vcplatform.routes.waiting_areas import MANAGE, scoped_list, target_unit
 
 router = APIRouter(tags=["meeting rooms"])
+
+# Fields copied to columns as they are; the unit, the name and the owner are checked first.
+CREATED = settings(apimodels.MeetingRoomCreate, handled={"unit_id"})
+PATCHED = settings(apimodels.MeetingRoomPatch, handled={"unit_id", "name", "waiting_area_id"})
 
 
 def _owner(session: Session, principal: Principal, area_id: str | None, unit_id: str) -> None:
@@ -78,38 +85,17 @@ def create_meeting_room(
             id=new_id("room"),
             org_id=principal.org_id,
             unit_id=unit.id,
-            name=body.name,
-            description=body.description,
-            max_participants=body.max_participants,
-            waiting_area_id=body.waiting_area_id,
             link=f"{ctx.settings.public_url}/room/{new_link_token()}",
+            **columns(body, CREATED),
         )
-        session.add(room)
-        session.flush()
-        after = serialize.meeting_room(room)
-        audit.record(
-            session,
-            org_id=principal.org_id,
-            actor=principal.actor,
-            action="meeting-room.create",
-            object_id=room.id,
-            before=None,
-            after=after,
-        )
-        return 201, after
+        return 201, Recorder.of(session, principal).created("meeting-room.create", room)
 
     return ctx.mutate(change, idempotency_key=idempotency_key, body=body)
 
 
 @router.get("/orgs/{org}/meeting-rooms/{room_id}", response_model=apimodels.MeetingRoom)
 def get_meeting_room(room_id: str, ctx: OrgCtx) -> Response:
-    with ctx.reading() as session:
-        room = load(session, models.MeetingRoom, ctx.principal.org_id, room_id)
-        ctx.principal.require(
-            ctx.principal.can_read_scope(room.unit_id, room.id),
-            "you hold no role on this meeting room or its unit",
-        )
-        return respond(200, serialize.meeting_room(room))
+    return respond_in_scope(ctx, models.MeetingRoom, room_id, serialize.meeting_room)
 
 
 @router.patch("/orgs/{org}/meeting-rooms/{room_id}", response_model=apimodels.MeetingRoom)
@@ -141,40 +127,14 @@ def update_meeting_room(
                 unit_id=room.unit_id,
             )
             room.name = body.name
-        if "description" in fields:
-            room.description = body.description
-        if "max_participants" in fields:
-            room.max_participants = body.max_participants
         if "waiting_area_id" in fields:
             _owner(session, principal, body.waiting_area_id, room.unit_id)
             room.waiting_area_id = body.waiting_area_id
-        if serialize.meeting_room(room) == before:
-            return 200, before
-        return 200, _save(session, principal, room, before, "meeting-room.update")
+        for name, value in columns(body, fields & set(PATCHED)).items():
+            setattr(room, name, value)
+        return 200, Recorder.of(session, principal).updated("meeting-room.update", room, before)
 
     return ctx.mutate(change, idempotency_key=idempotency_key, body=body)
-
-
-def _save(
-    session: Session,
-    principal: Principal,
-    room: models.MeetingRoom,
-    before: dict[str, Any],
-    action: str,
-) -> dict[str, Any]:
-    touch(room)
-    session.flush()
-    after = serialize.meeting_room(room)
-    audit.record(
-        session,
-        org_id=principal.org_id,
-        actor=principal.actor,
-        action=action,
-        object_id=room.id,
-        before=before,
-        after=after,
-    )
-    return after
 
 
 @router.post("/orgs/{org}/meeting-rooms/{room_id}/reset-link", response_model=apimodels.MeetingRoom)
@@ -188,7 +148,7 @@ def reset_meeting_room_link(
         principal.require(principal.can_manage_unit(room.unit_id), MANAGE)
         before = serialize.meeting_room(room)
         room.link = f"{ctx.settings.public_url}/room/{new_link_token()}"
-        return 200, _save(session, principal, room, before, "meeting-room.reset-link")
+        return 200, Recorder.of(session, principal).updated("meeting-room.reset-link", room, before)
 
     return ctx.mutate(change, idempotency_key=idempotency_key)
 
@@ -201,20 +161,9 @@ def delete_meeting_room(room_id: str, ctx: OrgCtx, if_match: IfMatch = None) -> 
         room = load(session, models.MeetingRoom, principal.org_id, room_id, lock=True)
         principal.require(principal.can_manage_unit(room.unit_id), MANAGE)
         check_if_match(if_match, room.version)
-        before = serialize.meeting_room(room)
-        audit.delete_grants_of(
-            session, org_id=principal.org_id, actor=principal.actor, scope_id=room.id
-        )
-        session.delete(room)
-        audit.record(
-            session,
-            org_id=principal.org_id,
-            actor=principal.actor,
-            action="meeting-room.delete",
-            object_id=room.id,
-            before=before,
-            after=None,
-        )
+        recorder = Recorder.of(session, principal)
+        recorder.delete_grants_of(room.id)
+        recorder.deleted("meeting-room.delete", room)
         return 204, None
 
     return ctx.mutate(change)

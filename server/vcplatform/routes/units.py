@@ -7,15 +7,28 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
 
-from vcplatform import apimodels, audit, models, serialize
+from vcplatform import apimodels, models, serialize
+from vcplatform.audit import Recorder
 from vcplatform.context import IdempotencyKey, IfMatch, OrgCtx, check_if_match, respond
 from vcplatform.errors import UnitNotEmpty
 from vcplatform.ids import new_id
 from vcplatform.pagination import page
-from vcplatform.routes.common import DEFAULT_PAGE, Cursor, Limit, ensure_unique_name, load, touch
+from vcplatform.routes.common import (
+    DEFAULT_PAGE,
+    Cursor,
+    Limit,
+    columns,
+    ensure_unique_name,
+    load,
+    settings,
+)
 
 router = APIRouter(tags=["units"])
+
+# Fields a PATCH copies as they are (the name is checked for uniqueness first).
+PATCHED = settings(apimodels.UnitPatch, handled={"name"})
 
 
 @router.get("/orgs/{org}/units", response_model=apimodels.UnitPage)
@@ -38,28 +51,14 @@ def create_unit(
         principal.system_administrator, "only a system administrator can create units"
     )
 
-    def change(session: Any) -> tuple[int, dict[str, Any]]:
+    def change(session: Session) -> tuple[int, dict[str, Any]]:
         ensure_unique_name(session, models.Unit, name=body.name, org_id=principal.org_id)
         unit = models.Unit(
             id=new_id("unit"),
             org_id=principal.org_id,
-            name=body.name,
-            description=body.description,
-            reporting_tags=body.reporting_tags,
+            **columns(body, settings(apimodels.UnitCreate)),
         )
-        session.add(unit)
-        session.flush()
-        after = serialize.unit(unit)
-        audit.record(
-            session,
-            org_id=principal.org_id,
-            actor=principal.actor,
-            action="unit.create",
-            object_id=unit.id,
-            before=None,
-            after=after,
-        )
-        return 201, after
+        return 201, Recorder.of(session, principal).created("unit.create", unit)
 
     return ctx.mutate(change, idempotency_key=idempotency_key, body=body)
 
@@ -82,7 +81,7 @@ def update_unit(
 ) -> Response:
     principal = ctx.principal
 
-    def change(session: Any) -> tuple[int, dict[str, Any]]:
+    def change(session: Session) -> tuple[int, dict[str, Any]]:
         unit = load(session, models.Unit, principal.org_id, unit_id, lock=True)
         principal.require(
             principal.can_manage_unit(unit.id),
@@ -97,25 +96,9 @@ def update_unit(
                 session, models.Unit, name=body.name, exclude_id=unit.id, org_id=principal.org_id
             )
             unit.name = body.name
-        if "description" in fields:
-            unit.description = body.description
-        if "reporting_tags" in fields:
-            unit.reporting_tags = list(body.reporting_tags)
-        if serialize.unit(unit) == before:
-            return 200, before
-        touch(unit)
-        session.flush()
-        after = serialize.unit(unit)
-        audit.record(
-            session,
-            org_id=principal.org_id,
-            actor=principal.actor,
-            action="unit.update",
-            object_id=unit.id,
-            before=before,
-            after=after,
-        )
-        return 200, after
+        for name, value in columns(body, fields & set(PATCHED)).items():
+            setattr(unit, name, value)
+        return 200, Recorder.of(session, principal).updated("unit.update", unit, before)
 
     return ctx.mutate(change, idempotency_key=idempotency_key, body=body)
 
@@ -127,7 +110,7 @@ def delete_unit(unit_id: str, ctx: OrgCtx, if_match: IfMatch = None) -> Response
         principal.system_administrator, "only a system administrator can delete units"
     )
 
-    def change(session: Any) -> tuple[int, None]:
+    def change(session: Session) -> tuple[int, None]:
         unit = load(session, models.Unit, principal.org_id, unit_id, lock=True)
         check_if_match(if_match, unit.version)
         areas = session.scalar(select(exists().where(models.WaitingArea.unit_id == unit.id)))
@@ -137,20 +120,9 @@ def delete_unit(unit_id: str, ctx: OrgCtx, if_match: IfMatch = None) -> Response
                 f"unit {unit.name!r} still holds waiting areas or meeting rooms; "
                 "delete or move them first"
             )
-        before = serialize.unit(unit)
-        audit.delete_grants_of(
-            session, org_id=principal.org_id, actor=principal.actor, scope_id=unit.id
-        )
-        session.delete(unit)
-        audit.record(
-            session,
-            org_id=principal.org_id,
-            actor=principal.actor,
-            action="unit.delete",
-            object_id=unit.id,
-            before=before,
-            after=None,
-        )
+        recorder = Recorder.of(session, principal)
+        recorder.delete_grants_of(unit.id)
+        recorder.deleted("unit.delete", unit)
         return 204, None
 
     return ctx.mutate(change)

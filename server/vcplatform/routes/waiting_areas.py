@@ -9,9 +9,10 @@ from fastapi.responses import Response
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from vcplatform import apimodels, audit, models, serialize
+from vcplatform import apimodels, models, serialize
 from vcplatform.access import Principal
-from vcplatform.context import IdempotencyKey, IfMatch, OrgCtx, check_if_match, respond
+from vcplatform.audit import Recorder
+from vcplatform.context import IdempotencyKey, IfMatch, OrgCtx, check_if_match
 from vcplatform.errors import ValidationFailed
 from vcplatform.ids import new_id, new_link_token
 from vcplatform.pagination import page
@@ -20,26 +21,20 @@ from vcplatform.routes.common import (
     Cursor,
     Limit,
     UnitFilter,
+    columns,
     ensure_unique_name,
     load,
-    touch,
+    respond_in_scope,
+    settings,
 )
 
 router = APIRouter(tags=["waiting areas"])
 
 MANAGE = "only a system administrator or an organisation administrator of the unit can do this"
 
-SETTINGS = (
-    "name",
-    "description",
-    "type",
-    "caller_details",
-    "information_for_callers",
-    "suspended",
-    "suspended_message_for_callers",
-    "suspended_message_for_staff",
-    "reporting_tags",
-)
+# Fields copied to columns as they are; the unit (a move) and the name are checked first.
+CREATED = settings(apimodels.WaitingAreaCreate, handled={"unit_id"})
+PATCHED = settings(apimodels.WaitingAreaPatch, handled={"unit_id", "name"})
 
 
 def target_unit(session: Session, principal: Principal, unit_id: str) -> models.Unit:
@@ -99,37 +94,17 @@ def create_waiting_area(
             id=new_id("wa"),
             org_id=principal.org_id,
             unit_id=unit.id,
-            access_hours=body.access_hours.model_dump(mode="json", by_alias=True),
-            caller_details=[d.model_dump(mode="json", by_alias=True) for d in body.caller_details],
             link=f"{ctx.settings.public_url}/wait/{new_link_token()}",
-            **{name: getattr(body, name) for name in SETTINGS if name != "caller_details"},
+            **columns(body, CREATED),
         )
-        session.add(area)
-        session.flush()
-        after = serialize.waiting_area(area)
-        audit.record(
-            session,
-            org_id=principal.org_id,
-            actor=principal.actor,
-            action="waiting-area.create",
-            object_id=area.id,
-            before=None,
-            after=after,
-        )
-        return 201, after
+        return 201, Recorder.of(session, principal).created("waiting-area.create", area)
 
     return ctx.mutate(change, idempotency_key=idempotency_key, body=body)
 
 
 @router.get("/orgs/{org}/waiting-areas/{area_id}", response_model=apimodels.WaitingArea)
 def get_waiting_area(area_id: str, ctx: OrgCtx) -> Response:
-    with ctx.reading() as session:
-        area = load(session, models.WaitingArea, ctx.principal.org_id, area_id)
-        ctx.principal.require(
-            ctx.principal.can_read_scope(area.unit_id, area.id),
-            "you hold no role on this waiting area or its unit",
-        )
-        return respond(200, serialize.waiting_area(area))
+    return respond_in_scope(ctx, models.WaitingArea, area_id, serialize.waiting_area)
 
 
 @router.patch("/orgs/{org}/waiting-areas/{area_id}", response_model=apimodels.WaitingArea)
@@ -161,40 +136,23 @@ def update_waiting_area(
                 exclude_id=area.id,
                 unit_id=area.unit_id,
             )
-        for name in SETTINGS:
-            if name in fields and name != "caller_details":
-                setattr(area, name, getattr(body, name))
-        if "access_hours" in fields:
-            area.access_hours = body.access_hours.model_dump(mode="json", by_alias=True)
-        if "caller_details" in fields:
-            area.caller_details = [
-                d.model_dump(mode="json", by_alias=True) for d in body.caller_details
-            ]
-        if serialize.waiting_area(area) == before:
-            return 200, before
-        touch(area)
-        if moved_from is not None:
-            _follow_move(session, principal, area, moved_from)
-        session.flush()
-        after = serialize.waiting_area(area)
-        audit.record(
-            session,
-            org_id=principal.org_id,
-            actor=principal.actor,
-            action="waiting-area.move" if moved_from else "waiting-area.update",
-            object_id=area.id,
-            before=before,
-            after=after,
+        if "name" in fields:
+            area.name = body.name
+        for name, value in columns(body, fields & set(PATCHED)).items():
+            setattr(area, name, value)
+        recorder = Recorder.of(session, principal)
+        if moved_from is None:
+            return 200, recorder.updated("waiting-area.update", area, before)
+        return 200, recorder.updated(
+            "waiting-area.move", area, before, then=lambda: _follow_move(recorder, area)
         )
-        return 200, after
 
     return ctx.mutate(change, idempotency_key=idempotency_key, body=body)
 
 
-def _follow_move(
-    session: Session, principal: Principal, area: models.WaitingArea, old_unit_id: str
-) -> None:
+def _follow_move(recorder: Recorder, area: models.WaitingArea) -> None:
     """Keep invariants after a move: grants follow; rooms left behind lose their owner."""
+    session = recorder.session
     for grant in session.scalars(select(models.Grant).where(models.Grant.scope_id == area.id)):
         grant.unit_id = area.unit_id
     rooms = session.scalars(
@@ -205,17 +163,7 @@ def _follow_move(
     for room in rooms:
         before = serialize.meeting_room(room)
         room.waiting_area_id = None
-        touch(room)
-        session.flush()
-        audit.record(
-            session,
-            org_id=principal.org_id,
-            actor=principal.actor,
-            action="meeting-room.update",
-            object_id=room.id,
-            before=before,
-            after=serialize.meeting_room(room),
-        )
+        recorder.updated("meeting-room.update", room, before)
 
 
 @router.delete("/orgs/{org}/waiting-areas/{area_id}", status_code=204, response_class=Response)
@@ -226,21 +174,10 @@ def delete_waiting_area(area_id: str, ctx: OrgCtx, if_match: IfMatch = None) -> 
         area = load(session, models.WaitingArea, principal.org_id, area_id, lock=True)
         principal.require(principal.can_manage_unit(area.unit_id), MANAGE)
         check_if_match(if_match, area.version)
-        before = serialize.waiting_area(area)
-        _follow_move(session, principal, area, area.unit_id)
-        audit.delete_grants_of(
-            session, org_id=principal.org_id, actor=principal.actor, scope_id=area.id
-        )
-        session.delete(area)
-        audit.record(
-            session,
-            org_id=principal.org_id,
-            actor=principal.actor,
-            action="waiting-area.delete",
-            object_id=area.id,
-            before=before,
-            after=None,
-        )
+        recorder = Recorder.of(session, principal)
+        _follow_move(recorder, area)
+        recorder.delete_grants_of(area.id)
+        recorder.deleted("waiting-area.delete", area)
         return 204, None
 
     return ctx.mutate(change)

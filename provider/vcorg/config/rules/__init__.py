@@ -2,19 +2,26 @@
 
 A rule is a function ``(config, sources) -> Iterable[Problem]``. Rules report;
 they never raise, so one run shows every problem. Each problem carries a stable
-kebab-case id (listed in ``RULE_IDS``) that tests pin and that could later be
+kebab-case id (listed by `rule_ids()`) that tests pin and that could later be
 used to switch a rule off.
+
+The checks that need only one setting's value are written as functions of that value
+(`setting_findings`), so the resources' ``check()`` runs the very same rules on the
+inputs it is given.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
-from vcorg.config.models import OrgConfig
+from pydantic import BaseModel
+
+from vcorg.config.models import OrgConfig, Unit, WaitingArea
 from vcorg.config.positions import SourceMap
 from vcorg.config.problem import Problem
 from vcorg.config.rules import details, hours, identity, people
-from vcorg.config.rules.base import Rule
+from vcorg.config.rules.base import Finding, Rule
 
 RULES: tuple[Rule, ...] = (
     *identity.RULES,
@@ -30,6 +37,22 @@ def run_rules(config: OrgConfig, sources: SourceMap) -> list[Problem]:
     for rule in RULES:
         found.extend(rule(config, sources))
     return found
+
+
+# (model, field) -> the errors its value alone can show, at paths relative to the object.
+SETTING_CHECKS: dict[tuple[type[BaseModel], str], Callable[[Any], Iterable[Finding]]] = {
+    (Unit, "reporting_tags"): details.repeated_tags,
+    (WaitingArea, "reporting_tags"): details.repeated_tags,
+    (WaitingArea, "caller_details"): details.caller_keys,
+    (WaitingArea, "access_hours"): hours.open_blocks,
+}
+
+
+def setting_findings(model: type[BaseModel], field: str, value: Any) -> Iterator[Finding]:
+    """The errors in one (valid) setting of a unit, waiting area or meeting room."""
+    check = SETTING_CHECKS.get((model, field))
+    if check is not None and value is not None:
+        yield from check(value)
 
 
 def rule_ids() -> Iterable[str]:

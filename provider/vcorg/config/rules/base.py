@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from vcorg.config.models import MeetingRoom, OrgConfig, Unit, WaitingArea
 from vcorg.config.positions import SourceMap, format_path
@@ -11,6 +12,19 @@ from vcorg.config.problem import Problem, Severity
 
 Rule = Callable[[OrgConfig, SourceMap], Iterable[Problem]]
 Parts = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a check of one object found, at ``parts`` relative to that object.
+
+    The config rules place it in the organisation (`problem`); the resources' ``check()``
+    reports it as a failure of the property at ``parts``.
+    """
+
+    rule: str
+    parts: Parts
+    message: str
 
 
 def problem(
@@ -24,6 +38,12 @@ def problem(
 ) -> Problem:
     file, line, column = sources.locate(parts, at_key=at_key)
     return Problem(rule, file, line, column, format_path(parts), message, severity)
+
+
+def placed(sources: SourceMap, at: Parts, findings: Iterable[Finding]) -> Iterator[Problem]:
+    """Findings about the object at ``at``, as positioned problems."""
+    for found in findings:
+        yield problem(sources, found.rule, (*at, *found.parts), found.message)
 
 
 def where(sources: SourceMap, parts: Sequence[str | int]) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from vcorg.config.models import OrgConfig
+from vcorg.config.models import CallerDetail, OrgConfig
 from vcorg.config.positions import SourceMap
 from vcorg.config.problem import Problem, Severity
-from vcorg.config.rules.base import Parts, area_path, problem, waiting_areas
+from vcorg.config.rules.base import Finding, area_path, placed, problem, waiting_areas
 
 IDS = {
     "duplicate-caller-detail-key": "Caller-detail keys are unique within their waiting area.",
@@ -24,35 +24,38 @@ RESERVED_CALLER_KEYS = frozenset({"name", "phone"})
 
 def caller_details(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
     for unit_key, _, key, area in waiting_areas(config):
-        seen: dict[str, int] = {}
-        for index, detail in enumerate(area.caller_details):
-            parts = (*area_path(unit_key, key), "callerDetails", index, "key")
-            if detail.key.lower() in RESERVED_CALLER_KEYS:
-                yield problem(
-                    sources,
-                    "reserved-caller-detail-key",
-                    parts,
-                    f"{detail.key!r} is always asked by the platform; remove this entry",
-                )
-            elif detail.key in seen:
-                yield problem(
-                    sources,
-                    "duplicate-caller-detail-key",
-                    parts,
-                    f"caller-detail key {detail.key!r} is already used by item {seen[detail.key]}",
-                )
-            else:
-                seen[detail.key] = index
+        yield from placed(sources, area_path(unit_key, key), caller_keys(area.caller_details))
 
 
-def _tags(sources: SourceMap, parts: Parts, tags: Sequence[str]) -> Iterator[Problem]:
+def caller_keys(details: Sequence[CallerDetail]) -> Iterator[Finding]:
+    """Caller-detail keys of one waiting area: unique, and not one the platform asks itself."""
+    seen: dict[str, int] = {}
+    for index, detail in enumerate(details):
+        parts = ("callerDetails", index, "key")
+        if detail.key.lower() in RESERVED_CALLER_KEYS:
+            yield Finding(
+                "reserved-caller-detail-key",
+                parts,
+                f"{detail.key!r} is always asked by the platform; remove this entry",
+            )
+        elif detail.key in seen:
+            yield Finding(
+                "duplicate-caller-detail-key",
+                parts,
+                f"caller-detail key {detail.key!r} is already used by item {seen[detail.key]}",
+            )
+        else:
+            seen[detail.key] = index
+
+
+def repeated_tags(tags: Sequence[str]) -> Iterator[Finding]:
+    """The reporting tags of one unit or waiting area, each listed once."""
     seen: set[str] = set()
     for index, tag in enumerate(tags):
         if tag in seen:
-            yield problem(
-                sources,
+            yield Finding(
                 "duplicate-reporting-tag",
-                (*parts, "reportingTags", index),
+                ("reportingTags", index),
                 f"reporting tag {tag!r} is listed twice",
             )
         seen.add(tag)
@@ -60,9 +63,9 @@ def _tags(sources: SourceMap, parts: Parts, tags: Sequence[str]) -> Iterator[Pro
 
 def reporting_tags(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
     for unit_key, unit in config.units.items():
-        yield from _tags(sources, ("units", unit_key), unit.reporting_tags)
+        yield from placed(sources, ("units", unit_key), repeated_tags(unit.reporting_tags))
     for unit_key, _, key, area in waiting_areas(config):
-        yield from _tags(sources, area_path(unit_key, key), area.reporting_tags)
+        yield from placed(sources, area_path(unit_key, key), repeated_tags(area.reporting_tags))
 
 
 def suspended_messages(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:

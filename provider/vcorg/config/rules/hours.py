@@ -8,10 +8,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from functools import cache
 
-from vcorg.config.models import OrgConfig
+from vcorg.config.models import AccessHours, OrgConfig
 from vcorg.config.positions import SourceMap
 from vcorg.config.problem import Problem
-from vcorg.config.rules.base import area_path, problem, waiting_areas
+from vcorg.config.rules.base import Finding, area_path, placed, problem, waiting_areas
 
 IDS = {
     "unknown-timezone": "Time zones are IANA names such as `Australia/Sydney`.",
@@ -38,7 +38,7 @@ def _all_timezones() -> list[str]:
     return sorted(zoneinfo.available_timezones())
 
 
-def _unknown(name: str) -> str:
+def unknown_timezone(name: str) -> str:
     close = difflib.get_close_matches(name, _all_timezones(), n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"{name!r} is not an IANA time zone{hint}"
@@ -47,7 +47,9 @@ def _unknown(name: str) -> str:
 def timezones(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
     default = config.defaults.timezone
     if default is not None and not is_timezone(default):
-        yield problem(sources, "unknown-timezone", ("defaults", "timezone"), _unknown(default))
+        yield problem(
+            sources, "unknown-timezone", ("defaults", "timezone"), unknown_timezone(default)
+        )
     for unit_key, _, key, area in waiting_areas(config):
         hours = area.access_hours
         zone = hours.timezone if hours is not None else None
@@ -57,7 +59,7 @@ def timezones(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
                     sources,
                     "unknown-timezone",
                     (*area_path(unit_key, key), "accessHours", "timezone"),
-                    _unknown(zone),
+                    unknown_timezone(zone),
                 )
         elif default is None:
             parts = area_path(unit_key, key)
@@ -75,47 +77,49 @@ def blocks(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
     for unit_key, _, key, area in waiting_areas(config):
         if area.access_hours is None:
             continue  # the default block is valid
-        base = (*area_path(unit_key, key), "accessHours", "open")
-        by_day: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-        for index, block in enumerate(area.access_hours.open):
-            if block.from_ >= block.to:
-                yield problem(
-                    sources,
-                    "from-not-before-to",
-                    (*base, index, "to"),
-                    f"closing time {block.to} is not after opening time {block.from_}",
+        yield from placed(sources, area_path(unit_key, key), open_blocks(area.access_hours))
+
+
+def open_blocks(hours: AccessHours) -> Iterator[Finding]:
+    """Blocks that end after they start, list a day once and do not overlap (per area)."""
+    base = ("accessHours", "open")
+    by_day: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for index, block in enumerate(hours.open):
+        if block.from_ >= block.to:
+            yield Finding(
+                "from-not-before-to",
+                (*base, index, "to"),
+                f"closing time {block.to} is not after opening time {block.from_}",
+            )
+            continue
+        seen: set[str] = set()
+        for day_index, day in enumerate(block.days):
+            if day in seen:
+                yield Finding(
+                    "duplicate-day",
+                    (*base, index, "days", day_index),
+                    f"{day!r} is listed twice in this block",
                 )
                 continue
-            seen: set[str] = set()
-            for day_index, day in enumerate(block.days):
-                if day in seen:
-                    yield problem(
-                        sources,
-                        "duplicate-day",
-                        (*base, index, "days", day_index),
-                        f"{day!r} is listed twice in this block",
-                    )
-                    continue
-                seen.add(day)
-                by_day[day].append((block.from_, block.to, index))
-        reported: set[tuple[int, int]] = set()
-        for day, spans in by_day.items():
-            spans.sort()
-            # Compare each block with the one reaching furthest so far, so a long
-            # block that swallows two short ones is caught as well.
-            reach_start, reach_end, reach_index = spans[0]
-            for start, end, index in spans[1:]:
-                pair = (min(reach_index, index), max(reach_index, index))
-                if start < reach_end and pair not in reported:
-                    reported.add(pair)
-                    yield problem(
-                        sources,
-                        "overlapping-hours",
-                        (*base, pair[1]),
-                        f"this block overlaps block {pair[0]} ({reach_start}–{reach_end}) on {day}",
-                    )
-                if end > reach_end:
-                    reach_start, reach_end, reach_index = start, end, index
+            seen.add(day)
+            by_day[day].append((block.from_, block.to, index))
+    reported: set[tuple[int, int]] = set()
+    for day, spans in by_day.items():
+        spans.sort()
+        # Compare each block with the one reaching furthest so far, so a long
+        # block that swallows two short ones is caught as well.
+        reach_start, reach_end, reach_index = spans[0]
+        for start, end, index in spans[1:]:
+            pair = (min(reach_index, index), max(reach_index, index))
+            if start < reach_end and pair not in reported:
+                reported.add(pair)
+                yield Finding(
+                    "overlapping-hours",
+                    (*base, pair[1]),
+                    f"this block overlaps block {pair[0]} ({reach_start}–{reach_end}) on {day}",
+                )
+            if end > reach_end:
+                reach_start, reach_end, reach_index = start, end, index
 
 
 RULES = (timezones, blocks)
