@@ -181,3 +181,26 @@ def test_unsearchable_directory_fails_per_entry(config_dir):
         f"{config_dir}/units/{key}.yaml:1:1: error: cannot read this file: permission denied"
         for key in ("aa", "bb")
     ]
+
+
+def test_plan_refuses_instead_of_planning_a_deletion(config_dir):
+    """The unit in the unreadable file is not planned for deletion: nothing is planned."""
+    (config_dir / "units" / "bb.yaml").unlink()
+    (config_dir / "units" / "bb.yaml").symlink_to("moved-away.yaml")
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(REPO / "provider"),
+        VCORG_API_URL="http://127.0.0.1:9",  # never reached: the config fails first
+        VCORG_TOKEN="unused",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "vcorg", "plan", str(config_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert result.returncode == 1, result
+    assert result.stdout == ""
+    assert f"{config_dir}/units/bb.yaml:1:1: error: cannot read this file" in result.stderr

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from vcorg.config.discover import find_files, os_reason, unreadable_reason
 from vcorg.config.models import (
     AccessHours,
     Key,
@@ -36,7 +37,11 @@ YAML_SUFFIXES = (".yaml", ".yml")
 FILE_IDS = {
     "path-not-found": "Every PATH given exists.",
     "no-config-files": "A directory holds at least one .yaml or .yml file.",
-    "unreadable-file": "Every file can be read.",
+    "unreadable-file": (
+        "Every YAML entry of a configuration is a readable file: no dangling or looping "
+        "symbolic links, no permission problems."
+    ),
+    "unreadable-directory": "Every directory of a configuration can be listed.",
     "not-utf8": "Files are UTF-8 text.",
     "empty-file": "A file is not empty.",
     "not-a-mapping": "A file is a map with apiVersion, organisation and units.",
@@ -91,7 +96,7 @@ def check_config(paths: Sequence[Path | str]) -> LoadResult:
 
 def _check(paths: Sequence[Path | str]) -> LoadResult:
     problems: list[Problem] = []
-    files = _find_files([Path(p) for p in paths], problems)
+    files = find_files([Path(p) for p in paths], YAML_SUFFIXES, problems)
     sources = SourceMap()
     merger = _Merger(sources, problems)
     for file in files:
@@ -132,48 +137,15 @@ def _resolve_area(area: WaitingArea, timezone: str | None) -> WaitingArea:
     return area.model_copy(update={"access_hours": hours})
 
 
-def _find_files(paths: list[Path], problems: list[Problem]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix in YAML_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not found:
-                problems.append(
-                    Problem(
-                        "no-config-files",
-                        str(path),
-                        1,
-                        1,
-                        "",
-                        "this directory holds no .yaml or .yml files",
-                    )
-                )
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            problems.append(
-                Problem("path-not-found", str(path), 1, 1, "", "no such file or directory")
-            )
-    # The same file named twice (e.g. a file and its directory) is read once.
-    unique: dict[Path, Path] = {}
-    for file in files:
-        unique.setdefault(file.resolve(), file)
-    return list(unique.values())
-
-
 def _read(file: Path, problems: list[Problem]) -> PositionedMap | None:
     name = str(file)
     try:
         raw = file.read_bytes()
     except OSError as exc:
-        problems.append(Problem("unreadable-file", name, 1, 1, "", exc.strerror or str(exc)))
+        reason = unreadable_reason(file) or os_reason(exc)
+        problems.append(
+            Problem("unreadable-file", name, 1, 1, "", f"cannot read this file: {reason}")
+        )
         return None
     try:
         text = raw.decode("utf-8-sig")

@@ -33,9 +33,13 @@ def reference_markdown() -> str:
         f"<!-- Generated from {SCHEMA_FILE} by scripts/gen-config-docs; do not edit. -->",
         "",
         "- A configuration is one YAML file or a directory of them (`*.yaml`, `*.yml`, "
-        "searched recursively, hidden paths skipped). The files' `units` are merged; each "
-        "file repeats `apiVersion` and `organisation`, and `defaults` may be given in one "
-        "file only.",
+        "searched recursively, hidden paths skipped, symbolic links to directories "
+        "followed). The files' `units` are merged; each file repeats `apiVersion` and "
+        "`organisation`, and `defaults` may be given in one file only.",
+        "- Nothing under a configuration directory is skipped silently: a `*.yaml`/`*.yml` "
+        "entry that cannot be read (a dangling symbolic link, a loop of links, a FIFO, no "
+        "permission) or a directory that cannot be listed is an error naming the path and "
+        "the reason, so a missing file can never plan the deletion of what it held.",
         "- Keys of units, waiting areas and meeting rooms are stable identities: lowercase "
         "slugs, unique across the whole organisation, that must never change. Names are "
         "display text and may change freely.",
