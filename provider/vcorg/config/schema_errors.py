@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from vcorg.config import models
 from vcorg.config.positions import SourceMap, format_path
 from vcorg.config.problem import Problem
+from vcorg.config.yamlload import HugeInteger
 
 SCHEMA_IDS = {
     "unknown-key": 'Only documented keys are allowed (with a "did you mean" suggestion).',
@@ -81,6 +82,11 @@ def _describe(detail: Any, model: type[BaseModel] | None, loc: tuple[Any, ...]) 
     kind: str = detail["type"]
     ctx: dict[str, Any] = detail.get("ctx") or {}
     value = detail.get("input")
+    if isinstance(value, HugeInteger) and kind in ("int_type", "float_type"):
+        # Thousands of digits: out of range, not of the wrong type, and echoed short.
+        if value.negative:
+            return "too-small", f"{value!r} is far below any allowed value"
+        return "too-large", f"{value!r} is far above any allowed value"
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
         allowed = _allowed_keys(model, loc[:-1]) if model is not None else []
@@ -125,7 +131,7 @@ def _describe(detail: Any, model: type[BaseModel] | None, loc: tuple[Any, ...]) 
 def _kind_of(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | HugeInteger):
         return "a number"
     if isinstance(value, str):
         return "text"
