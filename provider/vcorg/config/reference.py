@@ -44,6 +44,9 @@ def reference_markdown() -> str:
         "slugs, unique across the whole organisation, that must never change. Names are "
         "display text and may change freely.",
         "- Unknown keys are errors, and so is a key given twice in one map.",
+        "- `vcorg validate` shows every problem in one run: a unit, area or room that "
+        "fails the schema still goes through every semantic check that does not depend "
+        "on the part that failed.",
         "- Plain values follow YAML 1.2: `no`, `on` and `17:30` stay text (YAML 1.1 would "
         "read `false`, `true` and the number 1050). Anchors, aliases and `<<` merge keys "
         "work.",

@@ -25,7 +25,9 @@ RESERVED_CALLER_KEYS = frozenset({"name", "phone"})
 def caller_details(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
     for unit_key, _, key, area in waiting_areas(config):
         seen: dict[str, int] = {}
-        for index, detail in enumerate(area.caller_details):
+        for index, detail in enumerate(area.caller_details or ()):
+            if detail is None or detail.key is None:
+                continue  # failed the schema (a hole, see vcorg.config.salvage)
             parts = (*area_path(unit_key, key), "callerDetails", index, "key")
             if detail.key.lower() in RESERVED_CALLER_KEYS:
                 yield problem(
@@ -47,7 +49,9 @@ def caller_details(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
 
 def _tags(sources: SourceMap, parts: Parts, tags: Sequence[str]) -> Iterator[Problem]:
     seen: set[str] = set()
-    for index, tag in enumerate(tags):
+    for index, tag in enumerate(tags or ()):
+        if tag is None:
+            continue
         if tag in seen:
             yield problem(
                 sources,
@@ -68,7 +72,7 @@ def reporting_tags(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
 def suspended_messages(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
     """A warning only: suspending without telling callers why is allowed but unkind."""
     for unit_key, _, key, area in waiting_areas(config):
-        if area.suspended and not area.suspended_message_for_callers:
+        if area.suspended is True and area.suspended_message_for_callers == "":
             yield problem(
                 sources,
                 "suspended-without-message",
