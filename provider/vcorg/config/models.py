@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 from pydantic.alias_generators import to_camel
 
 from vcorg.config.positions import Position, SourceMap
+from vcorg.config.text import real_email, visible_text
 
 API_VERSION = "vcorg/v1"
 
@@ -25,11 +26,21 @@ CALLER_KEY_PATTERN = r"^[a-zA-Z][a-zA-Z0-9_-]*$"
 TIMEZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"
 
 Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=63)]
-Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=100)]
-Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=254)]
+Name = Annotated[
+    str,
+    StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=100),
+    AfterValidator(visible_text),
+]
+Email = Annotated[
+    str, StringConstraints(pattern=EMAIL_PATTERN, max_length=254), AfterValidator(real_email)
+]
 Time = Annotated[str, StringConstraints(pattern=TIME_PATTERN)]
 Timezone = Annotated[str, StringConstraints(pattern=TIMEZONE_PATTERN, max_length=64)]
-Tag = Annotated[str, StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=50)]
+Tag = Annotated[
+    str,
+    StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=50),
+    AfterValidator(visible_text),
+]
 Text = Annotated[str, StringConstraints(max_length=2000)]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WaitingAreaType = Literal["regular", "group-consultation", "consult-now"]

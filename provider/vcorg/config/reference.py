@@ -44,6 +44,18 @@ def reference_markdown() -> str:
         "slugs, unique across the whole organisation, that must never change. Names are "
         "display text and may change freely.",
         "- Unknown keys are errors, and so is a key given twice in one map.",
+        "- Names and reporting tags hold only visible characters and plain spaces: control "
+        "and format characters (bidirectional overrides, zero-width spaces and joiners, "
+        "soft hyphens), other spaces and blank-looking fillers are errors. Accented "
+        "letters, other scripts and single emoji are fine; emoji joined with the "
+        "invisible U+200D are not.",
+        "- Emails are checked as real addresses (with `email-validator`, offline: no DNS "
+        "look-up). The part before the @ must be ASCII, because invitations to "
+        "internationalised local parts are not deliverable everywhere and non-ASCII there "
+        "is where look-alike addresses hide; internationalised domain names are fine. "
+        "Quoted local parts, IP-address domains, display names and special-use domains "
+        "(`.test`, `.local`, `.localhost`, `.invalid`, ...) are errors. Addresses are kept "
+        "as written and compare case-insensitively.",
         "- `vcorg validate` shows every problem in one run: a unit, area or room that "
         "fails the schema still goes through every semantic check that does not depend "
         "on the part that failed.",

@@ -13,7 +13,9 @@ from pydantic import BaseModel, ValidationError
 from vcorg.config import models
 from vcorg.config.positions import SourceMap, format_path
 from vcorg.config.problem import Problem
+from vcorg.config.text import EMAIL_ERROR, INVISIBLE_ERROR
 from vcorg.config.yamlload import HugeInteger
+from vcorg.visible import reveal
 
 SCHEMA_IDS = {
     "unknown-key": 'Only documented keys are allowed (with a "did you mean" suggestion).',
@@ -122,6 +124,8 @@ def _describe(detail: Any, model: type[BaseModel] | None, loc: tuple[Any, ...]) 
         )
     if kind == "too_short":
         return "too-few-items", f"needs at least {ctx.get('min_length')} item(s)"
+    if kind in (INVISIBLE_ERROR, EMAIL_ERROR):
+        return "invalid-format", f"{_show(value)} {detail['msg']}"
     if kind == "string_pattern_mismatch":
         what = _FORMATS.get(str(ctx.get("pattern")), "has the wrong format")
         return "invalid-format", f"{_show(value)} {what}"
@@ -149,7 +153,7 @@ def _show(value: Any) -> str:
         return "[...]"
     if isinstance(value, dict):
         return "{...}"
-    text = repr(value) if isinstance(value, str) else str(value)
+    text = reveal(repr(value)) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
