@@ -70,7 +70,7 @@ def test_40_spellings_of_bearer_share_one_budget(limited):
 
 def test_padding_the_token_does_not_make_a_new_budget(limited):
     headers = [
-        {"Authorization": f"Bearer{' ' * (1 + i % 3)}{limited.token}{' ' * (i % 4)}"}
+        {"Authorization": f"{BEARER_SPELLINGS[i]}{' ' * (1 + i % 3)}{limited.token}"}
         for i in range(40)
     ]
     statuses, elapsed = _burst(limited, headers)
@@ -210,13 +210,14 @@ NUL_BODIES = {
 }
 
 
-@pytest.mark.parametrize(("path", "body", "field"), NUL_BODIES.values(), ids=NUL_BODIES.keys())
-def test_nul_in_a_body_is_refused(storage_server, path, body, field):
+def test_nul_in_a_body_is_refused(storage_server):
     with storage_server.client() as api:
-        response = api.post(path, json=body)
-        assert response.status_code == 422, response.text
-        assert _slug(response) == "validation"
-        assert field in [e["field"] for e in response.json()["errors"]]
+        for path, body, field in NUL_BODIES.values():
+            response = api.post(path, json=body)
+            assert response.status_code == 422, response.text
+            assert _slug(response) == "validation"
+            errors = response.json()["errors"]
+            assert {"field": field, "message": "must not contain NUL characters"} in errors
     assert storage_server.dump()["units"] == []
     _no_traceback(storage_server)
 
