@@ -22,6 +22,13 @@ def is_hidden(char: str) -> bool:
     return not char.isprintable() or char in BLANK_LOOKING
 
 
+def first_hidden(text: str) -> str | None:
+    """The first hidden character of ``text``, or None (fast for ordinary text)."""
+    if text.isprintable() and not BLANK_LOOKING.intersection(text):
+        return None
+    return next((c for c in text if is_hidden(c)), None)
+
+
 def char_label(char: str) -> str:
     """``U+202E RIGHT-TO-LEFT OVERRIDE``."""
     code = f"U+{ord(char):04X}"

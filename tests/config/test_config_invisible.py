@@ -11,12 +11,15 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+import email_validator
 import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from pydantic_core import PydanticCustomError
 
 from vcorg.config import check_config
+from vcorg.config.text import real_email
 
 HEAD = "apiVersion: vcorg/v1\norganisation: metro-health\ndefaults: {timezone: UTC}\n"
 # Domains reserved for other uses (RFC 6761 and others): no invitation can reach them.
@@ -182,3 +185,34 @@ def test_property_an_invisible_character_anywhere_in_an_email_is_refused(email, 
     with tempfile.TemporaryDirectory() as tmp:
         problems = _org(Path(tmp), email=email[:at] + char + email[at:])
     assert ("invalid-format", "units.im.roles.organisationAdministrators[0]") in _ids(problems)
+
+
+@FUZZ
+@given(
+    local=st.one_of(
+        st.text(st.characters(codec="ascii"), min_size=0, max_size=70),
+        st.from_regex(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,66}", fullmatch=True),
+    ),
+    domain=st.sampled_from(["x.example", "metro-health.example", "bücher.example", "a.test"]),
+)
+def test_property_the_fast_path_agrees_with_email_validator(local, domain):
+    """vcorg skips email-validator for plain local parts; its verdict must not change."""
+    address = f"{local}@{domain}"
+    try:
+        email_validator.validate_email(
+            address,
+            check_deliverability=False,
+            allow_smtputf8=False,
+            allow_quoted_local=False,
+            allow_domain_literal=False,
+            allow_display_name=False,
+        )
+        expected = True
+    except email_validator.EmailNotValidError:
+        expected = False
+    try:
+        real_email(address)
+        got = True
+    except PydanticCustomError:
+        got = False
+    assert got is expected, address
