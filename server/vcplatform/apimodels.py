@@ -11,12 +11,19 @@ from pydantic_core import PydanticCustomError
 
 from vcplatform.roles import Role, ScopeType
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
-Text = Annotated[str, StringConstraints(max_length=4000)]
-Tag = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")]
+# No text holds a NUL character: PostgreSQL cannot store one, so both backends refuse it
+# (422 "must not contain NUL characters"). Names need one visible character.
+VISIBLE_NO_NUL = r"^[^\x00]*[^\x00\s][^\x00]*$"
+NO_NUL = r"^[^\x00]*$"
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=VISIBLE_NO_NUL)]
+Text = Annotated[str, StringConstraints(max_length=4000, pattern=NO_NUL)]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=VISIBLE_NO_NUL)]
 Tags = Annotated[list[Tag], Field(max_length=50)]
-Email = Annotated[str, StringConstraints(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")]
-ObjectId = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+Email = Annotated[
+    str,
+    StringConstraints(max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s.\x00]+$"),
+]
+ObjectId = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=NO_NUL)]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WaitingAreaType = Literal["regular", "group-consultation", "consult-now"]
 CallerDetailType = Literal["text", "date", "number", "email", "phone"]

@@ -13,7 +13,12 @@ from starlette.types import ASGIApp
 from vcplatform import __version__, apimodels
 from vcplatform.db import Database
 from vcplatform.faults import FaultMiddleware, TransportCapture
-from vcplatform.guards import BodyLimitMiddleware, RateLimitMiddleware
+from vcplatform.guards import (
+    BodyLimitMiddleware,
+    RateLimitMiddleware,
+    RequestShapeMiddleware,
+    TokenOwners,
+)
 from vcplatform.metrics import MetricsMiddleware, RequestCounter, RouteTemplates
 from vcplatform.problems import MEDIA_TYPE, install
 from vcplatform.routes import account, grants, meeting_rooms, units, usage, waiting_areas
@@ -74,7 +79,8 @@ def build(settings: Settings, db: Database) -> Platform:
 
     app.openapi = lambda: openapi(app)  # type: ignore[method-assign]
     asgi: ASGIApp = BodyLimitMiddleware(app, settings.max_body_bytes)
-    asgi = RateLimitMiddleware(asgi, settings.rate_limit)
+    asgi = RequestShapeMiddleware(asgi)
+    asgi = RateLimitMiddleware(asgi, settings.rate_limit, TokenOwners(db))
     asgi = FaultMiddleware(asgi, settings.faults)
     templates = RouteTemplates([*app.openapi()["paths"], "/healthz", "/docs"])
     asgi = MetricsMiddleware(asgi, counter, templates)

@@ -1,12 +1,14 @@
 """API errors. Each maps to one RFC 9457 problem type (``/problems/<slug>``).
 
 ApiError
+├── MalformedBody          400   (not JSON, nested too deeply, a number too long, not UTF-8)
 ├── Unauthenticated        401
 ├── Forbidden              403
 ├── NotFound               404
 ├── Conflict               409   (UnitNotEmpty, IdempotencyKeyReused, ...)
 ├── PreconditionFailed     412
 ├── PayloadTooLarge        413
+├── UnsupportedMediaType   415
 ├── ValidationFailed       422   (carries field errors)
 ├── RateLimited            429   (carries Retry-After)
 └── Unavailable            503
@@ -41,6 +43,10 @@ class ApiError(Exception):
         self.existing_version = existing_version
         self.errors: list[FieldError] = []
         self.headers: dict[str, str] = {}
+
+
+class MalformedBody(ApiError):
+    status, slug, title = 400, "malformed-body", "Malformed request body"
 
 
 class Unauthenticated(ApiError):

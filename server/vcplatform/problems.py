@@ -18,8 +18,10 @@ from vcplatform.errors import (
     ApiError,
     Conflict,
     FieldError,
+    MalformedBody,
     MethodNotAllowed,
     NotFound,
+    PayloadTooLarge,
     Unavailable,
     UnsupportedMediaType,
     ValidationFailed,
@@ -73,7 +75,11 @@ def _validation(exc: RequestValidationError) -> ApiError:
     for error in exc.errors():
         loc = error.get("loc", ())
         if error.get("type") == "json_invalid":
-            errors.append(FieldError("body", "is not valid JSON"))
+            reason = (error.get("ctx") or {}).get("error") or "it cannot be parsed"
+            where = f" at character {loc[1]}" if len(loc) > 1 else ""
+            return MalformedBody(f"the body is not valid JSON: {reason}{where}")
+        if error.get("type") == "string_pattern_mismatch" and "\x00" in str(error.get("input")):
+            errors.append(FieldError(field_path(loc), "must not contain NUL characters"))
             continue
         if error.get("type") == "model_attributes_type" or (
             error.get("type") == "missing" and tuple(loc) == ("body",)
@@ -86,6 +92,19 @@ def _validation(exc: RequestValidationError) -> ApiError:
         errors.append(FieldError(field_path(loc), message))
     summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
     return ValidationFailed(f"the request is not valid: {summary}", errors)
+
+
+def malformed_body(cause: BaseException | None) -> ApiError:
+    """The 400 for a body FastAPI could not parse, saying why in words."""
+    if isinstance(cause, PayloadTooLarge):
+        return cause
+    if isinstance(cause, RecursionError):
+        return MalformedBody("the JSON body is nested too deeply")
+    if isinstance(cause, UnicodeDecodeError):
+        return MalformedBody("the body is not UTF-8 text")
+    if isinstance(cause, ValueError) and "digits" in str(cause):
+        return MalformedBody("a number in the JSON body has too many digits")
+    return MalformedBody("the body cannot be read as JSON")
 
 
 def install(app: FastAPI) -> None:
@@ -107,6 +126,9 @@ def install(app: FastAPI) -> None:
             error.headers = dict(exc.headers or {})
         elif exc.status_code == 415:
             error = UnsupportedMediaType("send the body as application/json")
+        elif exc.status_code == 400:
+            # FastAPI's "There was an error parsing the body"; the cause says which.
+            error = malformed_body(exc.__cause__)
         else:
             error = ApiError(str(exc.detail))
             error.status = exc.status_code

@@ -201,7 +201,9 @@ def test_problems_are_all_reported_sorted(tmp_path):
         "    roles: {organisationAdministrators: [a@m.example, A@M.EXAMPLE]}\n"
     )
     problems = _check(tmp_path, text)
+    # The bad name no longer hides the unit's missing administrator (issue 12, item 8).
     assert [(p.line, p.id) for p in problems] == [
+        (5, "no-organisation-administrator"),
         (6, "invalid-format"),
         (8, "not-allowed-value"),
         (11, "duplicate-email"),

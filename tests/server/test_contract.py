@@ -10,7 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.platform import PlatformServer
+from tests.support.platform import (
+    PlatformServer,
+    drop_postgres_database,
+    fresh_postgres_database,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "schemas" / "platform.openapi.json"
@@ -137,6 +141,52 @@ def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
             "--max-examples",
             "50",
         )
+
+
+NEGATIVE_CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "negative_data_rejection",
+    "missing_required_header",
+    "unsupported_method",
+    "ignored_auth",
+)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_schemathesis_negative_data_on_postgres(tmp_path: Path) -> None:
+    """Valid and schema-violating data, NUL characters included, against PostgreSQL.
+
+    PostgreSQL is the stricter store (it cannot hold a NUL in text), so a hostile input
+    that slips past validation shows there as a 500 and fails `not_a_server_error`;
+    `negative_data_rejection` fails if any schema-violating input is accepted (a NUL in
+    a name violates the contract's patterns). About a minute.
+    """
+    db_url = fresh_postgres_database()
+    try:
+        with PlatformServer(tmp_path / "platform", db_url=db_url) as server:
+            with server.client() as api:
+                unit = api.post("/units", json={"name": "Negative"}).json()
+                area = api.post("/waiting-areas", json={"unitId": unit["id"], "name": "A"}).json()
+            schemathesis(
+                server,
+                tmp_path,
+                {"org": server.org, "unit_id": unit["id"], "area_id": area["id"]},
+                "--checks",
+                ",".join(NEGATIVE_CHECKS),
+                "--mode",
+                "all",
+                "--generation-allow-x00",
+                "true",
+                "--phases",
+                "coverage,fuzzing",
+                "--max-examples",
+                "25",
+            )
+    finally:
+        drop_postgres_database(db_url)
 
 
 @pytest.mark.slow

@@ -253,7 +253,8 @@ def test_validation_names_the_field(api: httpx.Client, body: dict[str, Any], fie
 
 def test_body_must_be_json_object(api: httpx.Client) -> None:
     broken = api.post("/units", content=b"{not json", headers={"content-type": "application/json"})
-    assert assert_problem(broken, 422, "validation")["errors"][0]["field"] == "body"
+    # Unparseable JSON is a malformed request (400), not a validation failure (422).
+    assert "not valid JSON" in assert_problem(broken, 400, "malformed-body")["detail"]
     listed = api.post("/units", json=["a"])
     assert_problem(listed, 422, "validation")
     missing = api.post("/units", json={})

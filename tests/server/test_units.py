@@ -93,7 +93,10 @@ def test_token_bucket_refuses_then_tells_how_long_to_wait() -> None:
     async def app(scope: object, receive: object, send: object) -> None:  # pragma: no cover
         return None
 
-    limiter = RateLimitMiddleware(app, RateLimit(2, 10.0))
+    async def nobody(token: str) -> None:  # pragma: no cover
+        return None
+
+    limiter = RateLimitMiddleware(app, RateLimit(2, 10.0), nobody)
     assert limiter._take("k") == 0.0
     assert limiter._take("k") == 0.0
     wait = limiter._take("k")

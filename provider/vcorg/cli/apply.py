@@ -100,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
             say(
                 console,
                 f"Planning organisation {target.organisation!r} "
-                f"(stack {target.stack_name!r}) against {target.api_url}...",
+                f"(stack {target.stack_name!r}) against {target.api_url}"
+                f"{' after a refresh' if args.refresh else ''}...",
             )
             preview = stack.preview(refresh=args.refresh, save_plan=True)
             steps, pulumi_plan, refresh = preview.steps, preview.pulumi_plan, args.refresh

@@ -41,10 +41,11 @@ def confirm(console: Console, question: str, *, yes: bool, action: str) -> None:
     if yes:
         return
     if not (sys.stdin.isatty() and console.is_terminal):
+        # Only apply takes a saved plan; destroy always destroys everything it manages.
+        ci = " (CI: apply a saved plan with `--plan PLAN_FILE --yes`)" if action == "apply" else ""
         raise CommandFailed(
             f"refusing to {action} without confirmation: not running in a terminal",
-            "review the plan, then re-run with --yes (CI: apply a saved plan with "
-            "`--plan PLAN_FILE --yes`)",
+            f"review the plan, then re-run with --yes{ci}",
         )
     answer = console.input(f"[bold]{question}[/] Type 'yes' to continue: ").strip().lower()
     if answer not in ("y", "yes"):

@@ -38,7 +38,7 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from vcorg.engine.progress import ApplyProgress, count_changes, summary_line
+    from vcorg.engine.progress import ApplyProgress, count_changes
     from vcorg.plan import UnsafePlan, build_plan
 
     with connected(args) as (console, target, _client, email), engine_errors():
@@ -69,5 +69,12 @@ def run(args: argparse.Namespace) -> int:
         progress = ApplyProgress(console, total, description="Destroying")
         with progress, progress.reported():
             outcome = stack.destroy(listener=progress)
-    say(console, summary_line(outcome.steps, outcome.seconds, verb="Destroyed"))
+    say(console, destroyed_line(count_changes(outcome.steps), outcome.seconds))
     return ExitCode.OK
+
+
+def destroyed_line(objects: int, seconds: float) -> str:
+    """'Destroyed 5 objects in 3.1 s.': a destroy deletes objects; it makes no "changes"."""
+    if not objects:
+        return f"Nothing to destroy ({seconds:.1f} s)."
+    return f"Destroyed {objects} object{'s' if objects != 1 else ''} in {seconds:.1f} s."

@@ -3,7 +3,9 @@
 The pipeline is fixed: find files -> parse YAML with positions -> check each
 file's top level and each unit against the models -> merge units across files
 -> semantic rules -> resolve defaults. Every step adds to one list of problems;
-nothing stops at the first one.
+nothing stops at the first one. An object that fails the schema is salvaged
+(`vcorg.config.salvage`) rather than dropped, so the semantic rules still check
+every part of it that is valid, and one run shows every problem.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from vcorg.config.discover import find_files, os_reason, unreadable_reason
 from vcorg.config.models import (
     AccessHours,
     Key,
@@ -28,6 +31,7 @@ from vcorg.config.models import (
 from vcorg.config.positions import SourceMap, format_path
 from vcorg.config.problem import ConfigError, Problem, Severity, sorted_problems
 from vcorg.config.rules import run_rules
+from vcorg.config.salvage import salvage
 from vcorg.config.schema_errors import problems_from_validation
 from vcorg.config.yamlload import PositionedMap, load_yaml
 
@@ -36,7 +40,11 @@ YAML_SUFFIXES = (".yaml", ".yml")
 FILE_IDS = {
     "path-not-found": "Every PATH given exists.",
     "no-config-files": "A directory holds at least one .yaml or .yml file.",
-    "unreadable-file": "Every file can be read.",
+    "unreadable-file": (
+        "Every YAML entry of a configuration is a readable file: no dangling or looping "
+        "symbolic links, no permission problems."
+    ),
+    "unreadable-directory": "Every directory of a configuration can be listed.",
     "not-utf8": "Files are UTF-8 text.",
     "empty-file": "A file is not empty.",
     "not-a-mapping": "A file is a map with apiVersion, organisation and units.",
@@ -91,7 +99,7 @@ def check_config(paths: Sequence[Path | str]) -> LoadResult:
 
 def _check(paths: Sequence[Path | str]) -> LoadResult:
     problems: list[Problem] = []
-    files = _find_files([Path(p) for p in paths], problems)
+    files = find_files([Path(p) for p in paths], YAML_SUFFIXES, problems)
     sources = SourceMap()
     merger = _Merger(sources, problems)
     for file in files:
@@ -132,48 +140,15 @@ def _resolve_area(area: WaitingArea, timezone: str | None) -> WaitingArea:
     return area.model_copy(update={"access_hours": hours})
 
 
-def _find_files(paths: list[Path], problems: list[Problem]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix in YAML_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not found:
-                problems.append(
-                    Problem(
-                        "no-config-files",
-                        str(path),
-                        1,
-                        1,
-                        "",
-                        "this directory holds no .yaml or .yml files",
-                    )
-                )
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            problems.append(
-                Problem("path-not-found", str(path), 1, 1, "", "no such file or directory")
-            )
-    # The same file named twice (e.g. a file and its directory) is read once.
-    unique: dict[Path, Path] = {}
-    for file in files:
-        unique.setdefault(file.resolve(), file)
-    return list(unique.values())
-
-
 def _read(file: Path, problems: list[Problem]) -> PositionedMap | None:
     name = str(file)
     try:
         raw = file.read_bytes()
     except OSError as exc:
-        problems.append(Problem("unreadable-file", name, 1, 1, "", exc.strerror or str(exc)))
+        reason = unreadable_reason(file) or os_reason(exc)
+        problems.append(
+            Problem("unreadable-file", name, 1, 1, "", f"cannot read this file: {reason}")
+        )
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -229,7 +204,7 @@ class _Merger:
     def add(self, file: str, root: PositionedMap) -> None:
         index = self.sources.add_file(file, root)
         top = {k: v for k, v in root.items() if k != "units"}
-        head = self._validate(OrgConfig, top, (), index)
+        head = self._validate(OrgConfig, top, (), index, salvaged=True)
         if isinstance(head, OrgConfig):
             self._merge_head(file, root, index, head)
         raw_units = root.get("units")
@@ -265,7 +240,7 @@ class _Merger:
             ("organisation", "organisation", "organisation-mismatch"),
         ):
             mine, theirs = getattr(head, attr), getattr(self.head, attr)
-            if mine != theirs:
+            if mine is not None and theirs is not None and mine != theirs:
                 self._problem(
                     rule,
                     self.sources.locate_in(index, (alias,)),
@@ -275,8 +250,8 @@ class _Merger:
                 )
 
     def _add_unit(self, index: int, key: str, raw_unit: Any) -> None:
-        if self._validate(_KEY, key, ("units", key, "[key]"), index) is _INVALID:
-            return
+        # A bad key is reported, and the unit is still checked under the key as written.
+        self._validate(_KEY, key, ("units", key, "[key]"), index)
         here = self.sources.locate_in(index, ("units", key), at_key=True)
         duplicate = key in self.unit_at
         if duplicate:
@@ -295,10 +270,10 @@ class _Merger:
         if not isinstance(raw_unit, dict):
             self._validate(Unit, raw_unit, prefix, index)
             return
-        # Areas and rooms are checked one by one so that one broken area does not
-        # hide the semantic problems of the rest of the unit.
+        # Areas and rooms are checked one by one, and whatever fails the schema is
+        # salvaged, so that one broken part hides no semantic problem of the rest.
         head = {k: v for k, v in raw_unit.items() if k not in _CHILDREN}
-        unit = self._validate(Unit, head, prefix, index)
+        unit = self._validate(Unit, head, prefix, index, salvaged=True)
         children = {
             attr: self._children(index, (*prefix, alias), raw_unit.get(alias), model)
             for alias, (attr, model) in _CHILDREN.items()
@@ -309,17 +284,16 @@ class _Merger:
 
     def _children(
         self, index: int, prefix: tuple[str, ...], raw: Any, model: type[BaseModel]
-    ) -> dict[str, Any]:
+    ) -> dict[str, Any] | None:
         if raw is None:
             return {}
         if not isinstance(raw, dict):
             self._validate(TypeAdapter(dict[Key, model]), raw, prefix, index)  # type: ignore[valid-type]
-            return {}
+            return None  # a hole: rules that need this map stay quiet
         valid = {}
         for key, value in raw.items():
-            if self._validate(_KEY, key, (*prefix, key, "[key]"), index) is _INVALID:
-                continue
-            child = self._validate(model, value, (*prefix, key), index)
+            self._validate(_KEY, key, (*prefix, key, "[key]"), index)
+            child = self._validate(model, value, (*prefix, key), index, salvaged=True)
             if child is not _INVALID:
                 valid[key] = child
         return valid
@@ -330,7 +304,12 @@ class _Merger:
         data: Any,
         prefix: tuple[str, ...],
         index: int,
+        *,
+        salvaged: bool = False,
     ) -> Any:
+        """The validated value; on failure the problems are recorded and, with
+        ``salvaged``, what is valid of a model is returned (see `vcorg.config.salvage`),
+        else ``_INVALID``."""
         try:
             if isinstance(model, TypeAdapter):
                 return model.validate_python(data)
@@ -345,6 +324,10 @@ class _Merger:
                     file_index=index,
                 )
             )
+            if salvaged and isinstance(model, type):
+                kept = salvage(model, data)
+                if kept is not None:
+                    return kept
             return _INVALID
 
     def _problem(self, rule: str, where: tuple[str, int, int], path: str, message: str) -> None:

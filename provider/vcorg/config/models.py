@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 from pydantic.alias_generators import to_camel
 
 from vcorg.config.positions import Position, SourceMap
+from vcorg.config.text import real_email, visible_text
 from vcorg.vocabulary import (
     CALLER_KEY_PATTERN,
     DEFAULT_FROM,
@@ -43,15 +44,23 @@ API_VERSION = "vcorg/v1"
 
 Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=MAX_KEY_LENGTH)]
 Name = Annotated[
-    str, StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=MAX_NAME_LENGTH)
+    str,
+    StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=MAX_NAME_LENGTH),
+    AfterValidator(visible_text),
 ]
-Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=MAX_EMAIL_LENGTH)]
+Email = Annotated[
+    str,
+    StringConstraints(pattern=EMAIL_PATTERN, max_length=MAX_EMAIL_LENGTH),
+    AfterValidator(real_email),
+]
 Time = Annotated[str, StringConstraints(pattern=TIME_PATTERN)]
 Timezone = Annotated[
     str, StringConstraints(pattern=TIMEZONE_PATTERN, max_length=MAX_TIMEZONE_LENGTH)
 ]
 Tag = Annotated[
-    str, StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=MAX_TAG_LENGTH)
+    str,
+    StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=MAX_TAG_LENGTH),
+    AfterValidator(visible_text),
 ]
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_LENGTH)]
 CallerKey = Annotated[

@@ -33,13 +33,32 @@ def reference_markdown() -> str:
         f"<!-- Generated from {SCHEMA_FILE} by scripts/gen-config-docs; do not edit. -->",
         "",
         "- A configuration is one YAML file or a directory of them (`*.yaml`, `*.yml`, "
-        "searched recursively, hidden paths skipped). The files' `units` are merged; each "
-        "file repeats `apiVersion` and `organisation`, and `defaults` may be given in one "
-        "file only.",
+        "searched recursively, hidden paths skipped, symbolic links to directories "
+        "followed). The files' `units` are merged; each file repeats `apiVersion` and "
+        "`organisation`, and `defaults` may be given in one file only.",
+        "- Nothing under a configuration directory is skipped silently: a `*.yaml`/`*.yml` "
+        "entry that cannot be read (a dangling symbolic link, a loop of links, a FIFO, no "
+        "permission) or a directory that cannot be listed is an error naming the path and "
+        "the reason, so a missing file can never plan the deletion of what it held.",
         "- Keys of units, waiting areas and meeting rooms are stable identities: lowercase "
         "slugs, unique across the whole organisation, that must never change. Names are "
         "display text and may change freely.",
         "- Unknown keys are errors, and so is a key given twice in one map.",
+        "- Names and reporting tags hold only visible characters and plain spaces: control "
+        "and format characters (bidirectional overrides, zero-width spaces and joiners, "
+        "soft hyphens), other spaces and blank-looking fillers are errors. Accented "
+        "letters, other scripts and single emoji are fine; emoji joined with the "
+        "invisible U+200D are not.",
+        "- Emails are checked as real addresses (with `email-validator`, offline: no DNS "
+        "look-up). The part before the @ must be ASCII, because invitations to "
+        "internationalised local parts are not deliverable everywhere and non-ASCII there "
+        "is where look-alike addresses hide; internationalised domain names are fine. "
+        "Quoted local parts, IP-address domains, display names and special-use domains "
+        "(`.test`, `.local`, `.localhost`, `.invalid`, ...) are errors. Addresses are kept "
+        "as written and compare case-insensitively.",
+        "- `vcorg validate` shows every problem in one run: a unit, area or room that "
+        "fails the schema still goes through every semantic check that does not depend "
+        "on the part that failed.",
         "- Plain values follow YAML 1.2: `no`, `on` and `17:30` stay text (YAML 1.1 would "
         "read `false`, `true` and the number 1050). Anchors, aliases and `<<` merge keys "
         "work.",

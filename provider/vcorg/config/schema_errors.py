@@ -13,6 +13,9 @@ from pydantic import BaseModel, ValidationError
 from vcorg import vocabulary
 from vcorg.config.positions import SourceMap, format_path
 from vcorg.config.problem import Problem
+from vcorg.config.text import EMAIL_ERROR, INVISIBLE_ERROR
+from vcorg.config.yamlload import HugeInteger
+from vcorg.visible import reveal
 
 SCHEMA_IDS = {
     "unknown-key": 'Only documented keys are allowed (with a "did you mean" suggestion).',
@@ -82,6 +85,11 @@ def describe(detail: Any, model: type[BaseModel] | None, loc: tuple[Any, ...]) -
     kind: str = detail["type"]
     ctx: dict[str, Any] = detail.get("ctx") or {}
     value = detail.get("input")
+    if isinstance(value, HugeInteger) and kind in ("int_type", "float_type"):
+        # Thousands of digits: out of range, not of the wrong type, and echoed short.
+        if value.negative:
+            return "too-small", f"{value!r} is far below any allowed value"
+        return "too-large", f"{value!r} is far above any allowed value"
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
         allowed = _allowed_keys(model, loc[:-1]) if model is not None else []
@@ -117,6 +125,8 @@ def describe(detail: Any, model: type[BaseModel] | None, loc: tuple[Any, ...]) -
         )
     if kind == "too_short":
         return "too-few-items", f"needs at least {ctx.get('min_length')} item(s)"
+    if kind in (INVISIBLE_ERROR, EMAIL_ERROR):
+        return "invalid-format", f"{_show(value)} {detail['msg']}"
     if kind == "string_pattern_mismatch":
         what = _FORMATS.get(str(ctx.get("pattern")), "has the wrong format")
         return "invalid-format", f"{_show(value)} {what}"
@@ -126,7 +136,7 @@ def describe(detail: Any, model: type[BaseModel] | None, loc: tuple[Any, ...]) -
 def _kind_of(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | HugeInteger):
         return "a number"
     if isinstance(value, str):
         return "text"
@@ -144,7 +154,7 @@ def _show(value: Any) -> str:
         return "[...]"
     if isinstance(value, dict):
         return "{...}"
-    text = repr(value) if isinstance(value, str) else str(value)
+    text = reveal(repr(value)) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -45,6 +45,30 @@ YAML_IDS = {
 _MAX_EXTRA_EXPANSION = 100_000
 
 
+class HugeInteger:
+    """A whole number too long for Python to convert (over 4,300 digits), kept as written.
+
+    Validation reports it once, at its path, as out of range (or as the wrong type where
+    text belongs), echoing only its first digits.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @property
+    def negative(self) -> bool:
+        return self.text.startswith("-")
+
+    @property
+    def digits(self) -> int:
+        return sum(c.isdigit() for c in self.text)
+
+    def __repr__(self) -> str:
+        return f"{self.text[:20]}... ({self.digits} digits)"
+
+
 class PositionedMap(dict[str, Any]):
     """A mapping that knows the position of itself, its keys and its values."""
 
@@ -218,7 +242,8 @@ class _Constructor(SafeConstructor):
                 return self.construct_core_int(node)
             return self.construct_core_float(node)
         except ValueError:
-            self._problem("yaml-syntax", node, f"{node.value!r} is not a valid number")
+            shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+            self._problem("yaml-syntax", node, f"{shown!r} is not a valid number")
             return node.value
 
     def construct_core_int(self, node: ScalarNode) -> int:
@@ -229,7 +254,12 @@ class _Constructor(SafeConstructor):
             return sign * int(text[2:], 8)
         if text.startswith("0x"):
             return sign * int(text[2:], 16)
-        return sign * int(text, 10)
+        try:
+            return sign * int(text, 10)
+        except ValueError:
+            if text.isdigit():
+                return HugeInteger(node.value)  # type: ignore[return-value]
+            raise
 
     def construct_core_float(self, node: ScalarNode) -> float:
         text = node.value.lower()

@@ -5,9 +5,17 @@ Why this exists: the official host is a Go program whose module
 proxy does not serve on CI and offline machines, so `scripts/ensure-pulumi` cannot build
 it there. vcorg's own commands never need it (they run inline programs through the
 Automation API), but running the example Pulumi project with a plain `pulumi up` does.
-This stand-in runs a project's `__main__.py` with the interpreter it was started with,
-through `pulumi.automation`'s `LanguageServer`. It supports `pulumi up/preview/refresh/
-destroy`; it does not manage virtualenvs or install dependencies (`pulumi install`).
+This stand-in runs a project's `__main__.py` through `pulumi.automation`'s
+`LanguageServer`, with the interpreter the shim (`shim_script`) starts it with:
+
+- the project's virtualenv when `Pulumi.yaml` names one (`runtime.options.virtualenv`,
+  the plain `virtualenv: DIR` form), relative to the project directory, as the official
+  host does; a virtualenv that is named but missing is an error saying how to create it;
+- else `$PULUMI_PYTHON_CMD`, else `python3`.
+
+The host itself is imported from that interpreter, so the virtualenv must hold vcorg
+(the example's `requirements.txt` installs it). It supports `pulumi up/preview/refresh/
+destroy`; it does not create virtualenvs or install dependencies (`pulumi install`).
 Machines with an official Pulumi install use the official host and never this one.
 """
 
@@ -50,6 +58,9 @@ class ProjectLanguageServer(LanguageServer):
         return language_pb2.LanguageHandshakeResponse()
 
     def Run(self, request, context):
+        wrong = _virtualenv_mismatch(request)
+        if wrong is not None:
+            return language_pb2.RunResponse(error=wrong)
         path = _program_path(request)
         directory = str(path.parent)
         if directory not in sys.path:
@@ -57,6 +68,25 @@ class ProjectLanguageServer(LanguageServer):
         os.chdir(request.pwd or directory)
         self.program = lambda: runpy.run_path(str(path), run_name="__main__")
         return super().Run(request, context)
+
+
+def _virtualenv_mismatch(request: language_pb2.RunRequest) -> str | None:
+    """An error when Pulumi.yaml names a virtualenv that this host is not running in."""
+    options = request.info.options
+    if not options or "virtualenv" not in options.fields:
+        return None
+    named = options.fields["virtualenv"].string_value
+    if not named:
+        return None
+    root = Path(request.info.root_directory or request.pwd or os.getcwd())
+    venv = (root / named).resolve()
+    if Path(sys.prefix).resolve() == venv:
+        return None
+    return (
+        f"Pulumi.yaml names the virtualenv {named!r} ({venv}), but vcorg's stand-in language "
+        f"host runs in {sys.prefix}; unset PULUMI_PYTHON_CMD, or create the virtualenv: "
+        f"python3 -m venv {named} && {named}/bin/pip install -r requirements.txt"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,12 +107,33 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+_SHIM = r"""#!/bin/sh
+# MARKER: stand-in written by vcorg; see that module's docstring.
+# The engine starts language hosts in the project directory. Like the official host,
+# run in the virtualenv that Pulumi.yaml names (runtime.options.virtualenv), if any.
+python="${PULUMI_PYTHON_CMD:-python3}"
+for project in Pulumi.yaml Pulumi.yml; do
+  [ -f "$project" ] || continue
+  venv=$(sed -n 's/^[[:space:]]*virtualenv:[[:space:]]*//p' "$project" | head -n 1 |
+    sed -e 's/[[:space:]]#.*$//' -e 's/[[:space:]]*$//' | tr -d "\"'")
+  if [ -n "$venv" ]; then
+    if [ ! -x "$venv/bin/python" ]; then
+      echo "$project names the virtualenv '$venv', but $PWD/$venv/bin/python is missing." >&2
+      echo "Create it: python3 -m venv $venv && $venv/bin/pip install -r requirements.txt" >&2
+      exit 1
+    fi
+    python="$venv/bin/python"
+    PATH="$(cd "$venv/bin" && pwd):$PATH"
+    export PATH
+  fi
+  break
+done
+exec "$python" -m MARKER "$@"
+"""
+
+
 def shim_script() -> str:
-    return (
-        "#!/bin/sh\n"
-        f"# {SHIM_MARKER}: stand-in written by vcorg; see that module's docstring.\n"
-        f'exec "${{PULUMI_PYTHON_CMD:-python3}}" -m {SHIM_MARKER} "$@"\n'
-    )
+    return _SHIM.replace("MARKER", SHIM_MARKER)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..visible import reveal_json
 from .changes import MemberChange, PropertyAction, PropertyChange, ResourceChange, UnitGroup
 from .rows import NO_CHANGES, summary_sentence
 from .values import json_value
@@ -113,5 +114,9 @@ def _member(m: MemberChange) -> dict[str, Any]:
 
 
 def render_json(plan: Plan) -> str:
-    """Indented, key order fixed by construction, one trailing newline."""
-    return json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False) + "\n"
+    """Indented, key order fixed by construction, one trailing newline.
+
+    Hidden characters are written as JSON escapes (the data is unchanged), so the file
+    can be read safely in an editor or a CI log.
+    """
+    return reveal_json(json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False)) + "\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..visible import reveal
 from .changes import RiskFlag
 from .limits import MARKDOWN_LIMIT
 from .rows import NO_CHANGES, Row, RowKind, iter_rows, risk_heading, summary_sentence
@@ -50,7 +51,7 @@ def _unit_block(heading: Row, lines: list[str]) -> str:
 
 
 def _flag_item(flag: RiskFlag) -> str:
-    return f"**{flag.id.value}**: {md_escape(flag.message)}"
+    return f"**{flag.id.value}**: {md_escape(reveal(flag.message))}"
 
 
 def _flags_full(plan: Plan) -> str:

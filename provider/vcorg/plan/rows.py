@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from ..visible import reveal
 from .changes import (
     MemberAction,
     MemberChange,
@@ -92,7 +93,7 @@ def risk_heading(count: int) -> str:
 
 
 def flag_text(flag: RiskFlag) -> str:
-    return f"[{flag.id.value}] {flag.message}"
+    return f"[{flag.id.value}] {reveal(flag.message)}"
 
 
 def resource_heading(c: ResourceChange) -> str:
@@ -128,7 +129,16 @@ def member_text(m: MemberChange) -> tuple[str, str]:
 
 
 def unit_rows(group: UnitGroup) -> Iterator[Row]:
-    """The rows of one unit: its heading, then each resource and what changes in it."""
+    """The rows of one unit: its heading, then each resource and what changes in it.
+
+    Hidden characters (bidi overrides, zero-width spaces, ...) in names, emails and
+    values are written as escapes, so a reviewer sees exactly what will be applied.
+    """
+    for row in _unit_rows(group):
+        yield replace(row, text=reveal(row.text))
+
+
+def _unit_rows(group: UnitGroup) -> Iterator[Row]:
     heading = unit_title(group.unit_key, group.unit_name)
     yield Row(RowKind.UNIT, 0, "", heading[:1].upper() + heading[1:])
     for c in group.resources:

@@ -59,13 +59,13 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def waiting_areas(config: OrgConfig) -> Iterator[tuple[str, Unit, str, WaitingArea]]:
     for unit_key, unit in config.units.items():
-        for key, area in unit.waiting_areas.items():
+        for key, area in (unit.waiting_areas or {}).items():
             yield unit_key, unit, key, area
 
 
 def meeting_rooms(config: OrgConfig) -> Iterator[tuple[str, Unit, str, MeetingRoom]]:
     for unit_key, unit in config.units.items():
-        for key, room in unit.meeting_rooms.items():
+        for key, room in (unit.meeting_rooms or {}).items():
             yield unit_key, unit, key, room
 
 

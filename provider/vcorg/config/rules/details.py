@@ -30,7 +30,9 @@ def caller_details(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
 def caller_keys(details: Sequence[CallerDetail]) -> Iterator[Finding]:
     """Caller-detail keys of one waiting area: unique, and not one the platform asks itself."""
     seen: dict[str, int] = {}
-    for index, detail in enumerate(details):
+    for index, detail in enumerate(details or ()):
+        if detail is None or detail.key is None:
+            continue  # failed the schema (a hole, see vcorg.config.salvage)
         parts = ("callerDetails", index, "key")
         if detail.key.lower() in RESERVED_CALLER_KEYS:
             yield Finding(
@@ -51,7 +53,9 @@ def caller_keys(details: Sequence[CallerDetail]) -> Iterator[Finding]:
 def repeated_tags(tags: Sequence[str]) -> Iterator[Finding]:
     """The reporting tags of one unit or waiting area, each listed once."""
     seen: set[str] = set()
-    for index, tag in enumerate(tags):
+    for index, tag in enumerate(tags or ()):
+        if tag is None:
+            continue
         if tag in seen:
             yield Finding(
                 "duplicate-reporting-tag",
@@ -71,7 +75,7 @@ def reporting_tags(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
 def suspended_messages(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
     """A warning only: suspending without telling callers why is allowed but unkind."""
     for unit_key, _, key, area in waiting_areas(config):
-        if area.suspended and not area.suspended_message_for_callers:
+        if area.suspended is True and area.suspended_message_for_callers == "":
             yield problem(
                 sources,
                 "suspended-without-message",

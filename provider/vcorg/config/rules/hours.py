@@ -45,14 +45,24 @@ def unknown_timezone(name: str) -> str:
 
 
 def timezones(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
-    default = config.defaults.timezone
+    # A part that failed the schema is None here (vcorg.config.salvage); `exists` tells
+    # it from a part left out, so a misspelt zone is not reported again as missing.
+    default = config.defaults.timezone if config.defaults is not None else None
+    default_broken = config.defaults is None or (
+        default is None and sources.exists(("defaults", "timezone"))
+    )
     if default is not None and not is_timezone(default):
         yield problem(
             sources, "unknown-timezone", ("defaults", "timezone"), unknown_timezone(default)
         )
     for unit_key, _, key, area in waiting_areas(config):
         hours = area.access_hours
+        written = (*area_path(unit_key, key), "accessHours")
+        if hours is None and sources.exists(written):
+            continue
         zone = hours.timezone if hours is not None else None
+        if zone is None and hours is not None and sources.exists((*written, "timezone")):
+            continue
         if zone is not None:
             if not is_timezone(zone):
                 yield problem(
@@ -61,7 +71,7 @@ def timezones(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
                     (*area_path(unit_key, key), "accessHours", "timezone"),
                     unknown_timezone(zone),
                 )
-        elif default is None:
+        elif default is None and not default_broken:
             parts = area_path(unit_key, key)
             yield problem(
                 sources,
@@ -75,8 +85,8 @@ def timezones(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
 
 def blocks(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
     for unit_key, _, key, area in waiting_areas(config):
-        if area.access_hours is None:
-            continue  # the default block is valid
+        if area.access_hours is None or area.access_hours.open is None:
+            continue  # the default block is valid; a broken one is already reported
         yield from placed(sources, area_path(unit_key, key), open_blocks(area.access_hours))
 
 
@@ -84,7 +94,9 @@ def open_blocks(hours: AccessHours) -> Iterator[Finding]:
     """Blocks that end after they start, list a day once and do not overlap (per area)."""
     base = ("accessHours", "open")
     by_day: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-    for index, block in enumerate(hours.open):
+    for index, block in enumerate(hours.open or ()):
+        if block is None or block.from_ is None or block.to is None:
+            continue  # a time failed the schema (vcorg.config.salvage): nothing to compare
         if block.from_ >= block.to:
             yield Finding(
                 "from-not-before-to",
@@ -93,7 +105,9 @@ def open_blocks(hours: AccessHours) -> Iterator[Finding]:
             )
             continue
         seen: set[str] = set()
-        for day_index, day in enumerate(block.days):
+        for day_index, day in enumerate(block.days or ()):
+            if day is None:
+                continue
             if day in seen:
                 yield Finding(
                     "duplicate-day",

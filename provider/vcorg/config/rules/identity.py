@@ -75,7 +75,7 @@ def room_area_exists(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]
     owner = {key: unit_key for unit_key, _, key, _ in waiting_areas(config)}
     for unit_key, unit, key, room in meeting_rooms(config):
         target = room.waiting_area
-        if target is None or target in unit.waiting_areas:
+        if target is None or unit.waiting_areas is None or target in unit.waiting_areas:
             continue
         if sources.exists(("units", unit_key, "waitingAreas", target)):
             continue  # written but invalid: already reported by the schema check
@@ -99,7 +99,9 @@ def unique_names(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
     units: dict[str, Parts] = {}
     for unit_key, unit in config.units.items():
         here: Parts = ("units", unit_key, "name")
-        if unit.name in units:
+        if unit.name is None:
+            pass  # failed the schema (a hole, see vcorg.config.salvage)
+        elif unit.name in units:
             yield problem(
                 sources,
                 "duplicate-unit-name",
@@ -110,8 +112,10 @@ def unique_names(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
         else:
             units[unit.name] = here
         areas: dict[str, Parts] = {}
-        for key, area in unit.waiting_areas.items():
+        for key, area in (unit.waiting_areas or {}).items():
             here = (*area_path(unit_key, key), "name")
+            if area.name is None:
+                continue
             if area.name in areas:
                 yield problem(
                     sources,
@@ -123,8 +127,10 @@ def unique_names(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
             else:
                 areas[area.name] = here
         rooms: dict[str, Parts] = {}
-        for key, room in unit.meeting_rooms.items():
+        for key, room in (unit.meeting_rooms or {}).items():
             here = (*room_path(unit_key, key), "name")
+            if room.name is None:
+                continue
             if room.name in rooms:
                 yield problem(
                     sources,

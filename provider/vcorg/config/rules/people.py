@@ -21,20 +21,28 @@ IDS = {
 
 def _role_lists(config: OrgConfig) -> Iterator[tuple[Parts, BaseModel]]:
     for unit_key, unit in config.units.items():
-        yield ("units", unit_key, "roles"), unit.roles
-        for key, area in unit.waiting_areas.items():
-            yield (*area_path(unit_key, key), "roles"), area.roles
-        for key, room in unit.meeting_rooms.items():
-            yield (*room_path(unit_key, key), "roles"), room.roles
+        found: list[tuple[Parts, BaseModel | None]] = [(("units", unit_key, "roles"), unit.roles)]
+        found += [
+            ((*area_path(unit_key, k), "roles"), a.roles)
+            for k, a in (unit.waiting_areas or {}).items()
+        ]
+        found += [
+            ((*room_path(unit_key, k), "roles"), r.roles)
+            for k, r in (unit.meeting_rooms or {}).items()
+        ]
+        # A roles map that failed the schema altogether is a hole (vcorg.config.salvage).
+        yield from ((parts, roles) for parts, roles in found if roles is not None)
 
 
 def unique_emails(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
     """Emails compare case-insensitively, as the platform lowercases them."""
     for parts, roles in _role_lists(config):
         for name, field in type(roles).model_fields.items():
-            emails: Sequence[str] = getattr(roles, name)
+            emails: Sequence[str | None] = getattr(roles, name) or ()
             seen: dict[str, int] = {}
             for index, email in enumerate(emails):
+                if email is None:
+                    continue
                 folded = email.lower()
                 if folded in seen:
                     yield problem(
@@ -51,6 +59,8 @@ def unique_emails(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
 def unit_has_administrator(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
     """Without an organisation administrator, nobody but the system admin can manage a unit."""
     for unit_key, unit in config.units.items():
+        if unit.roles is None or unit.roles.organisation_administrators is None:
+            continue  # the list failed the schema: that error says enough
         if not unit.roles.organisation_administrators:
             yield problem(
                 sources,
