@@ -127,7 +127,10 @@ def run(args: argparse.Namespace) -> int:
             say(console, "Nothing on the platform changes; recording its current state.")
         with ApplyProgress(console, total) as progress, progress.reported():
             outcome = stack.up(refresh=refresh, pulumi_plan=pulumi_plan, listener=progress)
-    say(console, summary_line(outcome.steps, outcome.seconds) + _people(plan.summary))
+    # What this run did, from its own events: another run may have done the plan's work
+    # in the meantime, and then this one invited nobody.
+    done = build_plan(outcome.steps, token_email=email)
+    say(console, summary_line(outcome.steps, outcome.seconds) + _people(done.summary))
     _print_new_links(console, outcome.steps)
     return ExitCode.OK
 

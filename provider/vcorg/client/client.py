@@ -359,6 +359,12 @@ class PlatformClient:
         ).json()
         return found
 
+    def list_units(self, org: str) -> list[JSONObject]:
+        return self.list_objects(org, Collection.UNITS)
+
+    def list_meeting_rooms(self, org: str, *, unit_id: str | None = None) -> list[JSONObject]:
+        return self.list_objects(org, Collection.MEETING_ROOMS, unit_id=unit_id)
+
     def list_waiting_areas(self, org: str, *, unit_id: str | None = None) -> list[JSONObject]:
         return self.list_objects(org, Collection.WAITING_AREAS, unit_id=unit_id)
 

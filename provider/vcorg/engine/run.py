@@ -367,37 +367,74 @@ class OrgStack:
             raise error(message, failures) from None
 
 
+# Runs that change nothing stop at once on Ctrl-C; the others get this long to stop cleanly.
+_PREVIEWS = frozenset({"preview", "destroy preview"})
+GRACE_SECONDS = 10.0
+
+
 @contextlib.contextmanager
 def _graceful_interrupts(collector: _Collector, what: str) -> Iterator[None]:
-    """Let the engine stop cleanly on Ctrl-C instead of dying under it.
+    """Stop the engine on Ctrl-C within seconds, cleanly when it is changing things.
 
-    Ctrl-C reaches the engine too (same process group); it finishes the operations in
-    flight, records them, and fails the run, which then reads as interrupted. Killing our
-    process instead would take the inline program's host away mid-update. A second
-    Ctrl-C aborts at once.
+    - A preview changes nothing: the first Ctrl-C stops its engine at once.
+    - An update or destroy: Ctrl-C reaches the engine too (same process group); it
+      finishes the operations in flight, saves the state and fails the run, which then
+      reads as interrupted. If it has not stopped after GRACE_SECONDS, or on a second
+      Ctrl-C, vcorg stops it at once; that is a crash, which the next run heals.
+    No Ctrl-C raises in the middle of the Automation API (which printed tracebacks from
+    its event thread): the run ends because its engine ended, and reads as interrupted.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    from vcorg.engine.reaper import kill_engine
+
     previous = signal.getsignal(signal.SIGINT)
+    previous_hook = threading.excepthook
+    timer: threading.Timer | None = None
+
+    def stop_now(reason: str) -> None:
+        print(f"vcorg: {reason}", file=sys.stderr, flush=True)
+        kill_engine()
+
+    def quiet_threads(args: threading.ExceptHookArgs) -> None:
+        # The engine's event reader fails when its engine is stopped under it: expected.
+        if not collector.cancelled:
+            previous_hook(args)
 
     def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        nonlocal timer
+        threading.excepthook = quiet_threads
+        if what in _PREVIEWS:
+            collector.cancelled = True
+            stop_now(f"interrupted; stopping the {what} (nothing was changed)")
+            return
         if collector.cancelled:
-            signal.signal(signal.SIGINT, previous)
-            raise KeyboardInterrupt
+            stop_now(f"interrupted again; stopping the {what} now (re-run it to finish)")
+            return
         collector.cancelled = True
         print(
             f"vcorg: interrupted; stopping the {what} once the operations in flight finish "
-            "(Ctrl-C again to abort at once)",
+            "(Ctrl-C again to stop at once)",
             file=sys.stderr,
             flush=True,
         )
+        timer = threading.Timer(
+            GRACE_SECONDS,
+            stop_now,
+            args=(f"the {what} did not stop within {GRACE_SECONDS:.0f} s; stopping it now",),
+        )
+        timer.daemon = True
+        timer.start()
 
     signal.signal(signal.SIGINT, on_interrupt)
     try:
         yield
     finally:
+        if timer is not None:
+            timer.cancel()
         signal.signal(signal.SIGINT, previous)
+        threading.excepthook = previous_hook
 
 
 # At most this many failures are spelled out; the rest are counted.

@@ -8,6 +8,7 @@ Python SDK serves the language runtime in-process (`pulumi --client`): only the
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ from pulumi import automation as auto
 from vcorg.engine.pulumi_cli import engine_env, pulumi_bin_dir
 
 PROJECT_NAME = "vcorg"
+# How long a run that lost the race to create the stack waits for the winner to finish.
+RACE_SECONDS = 30.0
 STATE_DIR_NAME = ".vcorg"
 
 
@@ -79,24 +82,35 @@ def open_stack(target: StackTarget) -> auto.Stack:
         runtime="python",
         backend=auto.ProjectBackend(url=target.backend_url),
     )
+    # The workspace is a fresh directory per command (vcorg.engine.reaper), so writing the
+    # stack's settings file there costs no `pulumi config set` process.
+    stack_settings = (
+        {target.stack_name: auto.StackSettings(config={"vcorg:apiUrl": target.api_url})}
+        if target.api_url
+        else None
+    )
     options = auto.LocalWorkspaceOptions(
         pulumi_command=auto.PulumiCommand(root=str(bin_dir.parent), skip_version_check=True),
         project_settings=settings,
+        stack_settings=stack_settings,
         env_vars=env,
         secrets_provider="passphrase" if target.backend_url.startswith("file:") else None,
     )
-    try:
-        stack = auto.create_or_select_stack(
-            target.stack_name,
-            project_name=target.project_name,
-            program=target.program or (lambda: None),
-            opts=options,
-        )
-        if target.api_url:
-            stack.set_config("vcorg:apiUrl", auto.ConfigValue(target.api_url))
-    except auto.errors.CommandError as exc:
-        raise StackError(first_error_line(str(exc))) from None
-    return stack
+    program = target.program or (lambda: None)
+    deadline = time.monotonic() + RACE_SECONDS
+    while True:
+        try:
+            return auto.create_or_select_stack(
+                target.stack_name, project_name=target.project_name, program=program, opts=options
+            )
+        except (auto.errors.StackAlreadyExistsError, auto.errors.ConcurrentUpdateError) as exc:
+            # Two first runs at once: the other one created the stack (and holds it for a
+            # moment while it does). Losing that race is not an error: select it.
+            if time.monotonic() > deadline:
+                raise StackError(first_error_line(str(exc))) from None
+            time.sleep(0.2)
+        except auto.errors.CommandError as exc:
+            raise StackError(first_error_line(str(exc))) from None
 
 
 def first_error_line(text: str) -> str:
