@@ -19,6 +19,7 @@ from .errors import (
     error_class_for,
     redact,
 )
+from .pacing import Pacer
 from .retry import RetryPolicy, parse_retry_after
 from .settings import API_PREFIX, ClientSettings
 from .stats import RequestStats
@@ -48,6 +49,7 @@ class PlatformClient:
         self.stats = RequestStats()
         self._sleep = sleep
         self._clock = clock
+        self.pacer = Pacer(clock=clock, sleep=sleep)
         self._http = httpx.Client(
             base_url=settings.api_url + API_PREFIX,
             headers={
@@ -95,10 +97,12 @@ class PlatformClient:
         )
         started = self._clock()
         attempt = 0
+        limited = 0  # 429s: waited out, not counted against max_attempts
         while True:
             attempt += 1
             self.stats.record_attempt(retry=attempt > 1)
             wait: float | None
+            self.pacer.acquire()
             try:
                 response = self._http.send(request)
             except httpx.TransportError as exc:
@@ -112,19 +116,26 @@ class PlatformClient:
 
             status = response.status_code
             self.stats.record_status(status)
+            if status != 429:
+                self.pacer.succeeded()
             if status < 400:
                 return response
             response.read()
             if not self.retry.should_retry_status(status, method, request.headers):
                 raise self._api_error(response, method, path, action, subject)
-            wait = self.retry.backoff(attempt - 1)
+            wait = self.retry.backoff(attempt - 1 - limited)
             if status == 429:
+                limited += 1
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                if retry_after is not None:
-                    if retry_after > self.retry.max_retry_after:
-                        raise self._api_error(response, method, path, action, subject)
-                    wait = max(wait, retry_after)
-            if not self._may_wait(attempt, started, wait):
+                if retry_after is not None and retry_after > self.retry.max_retry_after:
+                    raise self._api_error(response, method, path, action, subject)
+                # The pacer makes every thread wait it out and slows the client down to
+                # what the platform accepts; this call then goes again in its turn.
+                if not self._may_wait(attempt - limited, started, retry_after or 0.0):
+                    raise self._api_error(response, method, path, action, subject)
+                self.pacer.limited_for(retry_after)
+                continue
+            if not self._may_wait(attempt - limited, started, wait):
                 raise self._api_error(response, method, path, action, subject)
             self._sleep(wait)
 
