@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tests.client.test_client_retries import FakeClock, make_client, problem, sequence, unit
@@ -35,7 +37,7 @@ def test_a_429_pauses_everyone_then_paces_to_what_was_accepted() -> None:
     for _ in range(10):
         pacer.acquire()
         starts.append(clock.now)
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert all(abs(gap - 1 / pacer.rate) < 1e-9 for gap in gaps[:5])
 
 
