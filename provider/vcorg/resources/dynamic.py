@@ -35,11 +35,16 @@ class VcorgResource(Resource):
         type_token = f"pulumi-python:{self._resource_type_name}"
         props = dict(props)
         parent = opts.parent
-        props["resourceUrn"] = pulumi.create_urn(
-            resource_name,
-            type_token,
-            parent=_detached(parent.urn) if parent is not None else None,
-        )
+        prefix = getattr(parent, "child_urn_prefix", None)
+        if prefix:
+            # The URN as a plain string: no Output to resolve per resource.
+            props["resourceUrn"] = f"{prefix}{type_token}::{resource_name}"
+        else:
+            props["resourceUrn"] = pulumi.create_urn(
+                resource_name,
+                type_token,
+                parent=_detached(parent.urn) if parent is not None else None,
+            )
         for name in self.output_slots:
             props.setdefault(name, None)
         super().__init__(provider, resource_name, props, opts)

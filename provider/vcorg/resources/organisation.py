@@ -48,6 +48,13 @@ class Organisation(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(COMPONENT_TYPE, resource_name, None, opts)
+        # A top-level component's children have URNs known up front (the root stack does
+        # not appear in them), so they need not be computed as Outputs one by one.
+        self.child_urn_prefix: str | None = (
+            f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{COMPONENT_TYPE}$"
+            if opts is None or opts.parent is None
+            else None
+        )
         if (config is None) == (config_path is None):
             raise OrganisationArgumentError(
                 "Organisation needs exactly one of config= (a loaded OrgConfig) "
