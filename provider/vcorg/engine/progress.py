@@ -158,9 +158,10 @@ class ApplyProgress:
         try:
             yield
         except EngineRunError as exc:
-            done = self.done + self.failed
+            failed = f"; {self.failed} failed" if self.failed else ""
             raise type(exc)(
-                f"{exc} (this run made {done} of {self.total} changes: {self.done_so_far()})",
+                f"{exc} (this run made {self.done} of {self.total} changes: "
+                f"{self.done_so_far()}{failed})",
                 exc.failures,
             ) from None
 
