@@ -197,7 +197,7 @@ class ObjectProvider(PlatformProvider):
         of the key makes a new one. Keys stay deterministic, so crashes at any point of
         this loop still converge.
         """
-        anchor = props.get("resourceUrn") or self.natural_key(props)
+        anchor = self.natural_key(props)
         client = self.client
         for generation in range(MAX_KEY_GENERATIONS):
             key = digest("vcorg-create", anchor, generation)
@@ -241,7 +241,7 @@ class ObjectProvider(PlatformProvider):
         patch = {f: v for f, v in body.items() if not same(existing.get(f), v)}
         if not patch:
             return existing
-        anchor = props.get("resourceUrn") or self.natural_key(props)
+        anchor = self.natural_key(props)
         return self.client.update(
             org,
             self.collection,
@@ -311,7 +311,7 @@ class ObjectProvider(PlatformProvider):
         if not patch:
             previous = {k: v for k, v in olds.items() if k not in self.input_fields}
             return UpdateResult(self.outputs(news, public(previous)))
-        anchor = news.get("resourceUrn") or self.natural_key(news)
+        anchor = self.natural_key(news)
         try:
             try:
                 written = self.client.update(

@@ -48,13 +48,6 @@ class Organisation(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(COMPONENT_TYPE, resource_name, None, opts)
-        # A top-level component's children have URNs known up front (the root stack does
-        # not appear in them), so they need not be computed as Outputs one by one.
-        self.child_urn_prefix: str | None = (
-            f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{COMPONENT_TYPE}$"
-            if opts is None or opts.parent is None
-            else None
-        )
         if (config is None) == (config_path is None):
             raise OrganisationArgumentError(
                 "Organisation needs exactly one of config= (a loaded OrgConfig) "
@@ -88,7 +81,7 @@ class Organisation(pulumi.ComponentResource):
             opts=self._child,
         )
         self.units[unit_key] = res
-        self._add_roles(unit_key, res, "unit", unit_key, res.id, unit.roles)
+        self._add_roles(unit_key, "unit", unit_key, res.id, unit.roles)
         for wa_key, wa in unit.waiting_areas.items():
             self._add_waiting_area(unit_key, res, wa_key, wa)
         for room_key, room in unit.meeting_rooms.items():
@@ -99,7 +92,7 @@ class Organisation(pulumi.ComponentResource):
     ) -> None:
         res = WaitingArea(wa_key, **self._in_unit(unit_key, unit, wa_key), settings=wa)
         self.waiting_areas[wa_key] = res
-        self._add_roles(unit_key, unit, "waiting-area", wa_key, res.id, wa.roles)
+        self._add_roles(unit_key, "waiting-area", wa_key, res.id, wa.roles)
 
     def _add_meeting_room(
         self, unit_key: str, unit: OrganisationalUnit, room_key: str, room: models.MeetingRoom
@@ -113,7 +106,7 @@ class Organisation(pulumi.ComponentResource):
             waiting_area_id=area.id if area is not None else None,
         )
         self.meeting_rooms[room_key] = res
-        self._add_roles(unit_key, unit, "meeting-room", room_key, res.id, room.roles)
+        self._add_roles(unit_key, "meeting-room", room_key, res.id, room.roles)
 
     def _in_unit(self, unit_key: str, unit: OrganisationalUnit, key: str) -> dict[str, Any]:
         """The arguments every object placed in a unit (waiting area, meeting room) takes."""
@@ -129,7 +122,6 @@ class Organisation(pulumi.ComponentResource):
     def _add_roles(
         self,
         unit_key: str,
-        unit: OrganisationalUnit,
         scope_type: str,
         scope_key: str,
         scope_id: pulumi.Output[str],
@@ -146,7 +138,6 @@ class Organisation(pulumi.ComponentResource):
                 name,
                 organisation=self.organisation,
                 unit_key=unit_key,
-                unit_id=unit.id,
                 scope_type=scope_type,
                 scope_key=scope_key,
                 scope_id=scope_id,

@@ -24,20 +24,14 @@ from .props import changed_fields, is_unknown
 from .validation import Checker
 
 LIVE_STATES = ("active", "pending", "expired")
-SCOPE_COLLECTIONS = {
-    "waiting-area": Collection.WAITING_AREAS,
-    "meeting-room": Collection.MEETING_ROOMS,
-}
 INPUT_FIELDS = (
     "organisation",
     "unitKey",
-    "unitId",
     "scopeType",
     "scopeKey",
     "scopeId",
     "role",
     "emails",
-    "resourceUrn",
 )
 
 
@@ -71,20 +65,6 @@ class RoleMembersProvider(PlatformProvider):
         return DiffResult(changes=bool(changed_fields(olds, news, fields)))
 
     # -- platform access --------------------------------------------------------------
-
-    def _scope_unit(
-        self, org: str, scope_type: str, scope_id: str, given: str | None = None
-    ) -> str | None:
-        """The unit a scope lives in: the program says so; states from before it did not."""
-        if scope_type == "unit":
-            return scope_id
-        if given and not is_unknown(given):
-            return given
-        try:
-            scope = self.client.get_object(org, SCOPE_COLLECTIONS[scope_type], scope_id)
-        except NotFound:
-            return None
-        return scope.get("unitId")
 
     def _current(
         self, org: str, scope_type: str, scope_id: str, role: str
@@ -145,13 +125,10 @@ class RoleMembersProvider(PlatformProvider):
         self._session().grants.record(org, scope_id, upserts=written, deletes=removed)
         return members
 
-    def _outputs(
-        self, props: Mapping[str, Any], members: Mapping[str, Any], unit_id: str | None
-    ) -> dict[str, Any]:
+    def _outputs(self, props: Mapping[str, Any], members: Mapping[str, Any]) -> dict[str, Any]:
         outs = {f: props[f] for f in INPUT_FIELDS if f in props}
         outs["emails"] = normalise_emails(props.get("emails") or [])
         outs["members"] = dict(members)
-        outs["unitId"] = unit_id
         return outs
 
     # -- the provider protocol -------------------------------------------------------
@@ -165,15 +142,13 @@ class RoleMembersProvider(PlatformProvider):
         fresh = props["scopeId"] in self._session().fresh
         current = {} if fresh else self._listed(org, *scope)
         members = self._reconcile(props, current)
-        unit_id = self._scope_unit(org, props["scopeType"], props["scopeId"], props.get("unitId"))
         resource_id = f"{props['scopeType']}/{props['scopeKey']}/{props['role']}"
-        return CreateResult(resource_id, self._outputs(props, members, unit_id))
+        return CreateResult(resource_id, self._outputs(props, members))
 
     @reported
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         org = props["organisation"]
         scope_type, scope_id, role = props["scopeType"], props["scopeId"], props["role"]
-        unit_id = props.get("unitId")
         current = self._listed(org, scope_type, scope_id, role)
         members = {
             email: {"state": g["state"], "grantId": g["id"]} for email, g in sorted(current.items())
@@ -183,7 +158,7 @@ class RoleMembersProvider(PlatformProvider):
         live = sorted(e for e, g in current.items() if g["state"] != "expired")
         inputs = {f: props[f] for f in INPUT_FIELDS if f in props}
         inputs["emails"] = live
-        outs = {**inputs, "members": members, "unitId": unit_id}
+        outs = {**inputs, "members": members}
         return ReadResult(id_, outs, inputs)
 
     @reported
@@ -197,10 +172,7 @@ class RoleMembersProvider(PlatformProvider):
                 self._remove(org, member["grantId"], email)
         current = self._current(org, *new_scope)
         members = self._reconcile(news, current)
-        unit_id = olds.get("unitId")
-        if old_scope != new_scope or news.get("unitKey") != olds.get("unitKey") or not unit_id:
-            unit_id = self._scope_unit(org, news["scopeType"], news["scopeId"], news.get("unitId"))
-        return UpdateResult(self._outputs(news, members, unit_id))
+        return UpdateResult(self._outputs(news, members))
 
     @reported
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -234,8 +206,7 @@ class RoleMembers(VcorgResource, module="vcorg", name=ROLE_MEMBERS_KIND):
     """Who holds ``role`` on one unit, waiting area or meeting room; nobody else does."""
 
     members: pulumi.Output[dict[str, dict[str, str]]]
-    unit_id: pulumi.Output[str]
-    output_slots = ("members", "unitId")
+    output_slots = ("members",)
 
     def __init__(
         self,
@@ -248,13 +219,11 @@ class RoleMembers(VcorgResource, module="vcorg", name=ROLE_MEMBERS_KIND):
         scope_id: pulumi.Input[str],
         role: pulumi.Input[str],
         emails: Sequence[str],
-        unit_id: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {
             "organisation": organisation,
             "unitKey": unit_key,
-            "unitId": unit_id,
             "scopeType": scope_type,
             "scopeKey": scope_key,
             "scopeId": scope_id,
