@@ -72,10 +72,10 @@ def _wait_for(proc: subprocess.Popen[str], text: str, seen: list[str]) -> None:
 
 
 def _finish(proc: subprocess.Popen[str], seen: list[str], timeout: float) -> tuple[int, str]:
-    assert proc.stdout is not None
-    rc = proc.wait(timeout=timeout)
-    seen.append(proc.stdout.read())
-    return rc, "".join(seen)
+    # communicate(), not wait(): a plan fills the pipe, and a full pipe blocks its writer.
+    out, _ = proc.communicate(timeout=timeout)
+    seen.append(out or "")
+    return proc.returncode, "".join(seen)
 
 
 def test_first_ctrl_c_stops_a_large_plan_within_seconds(
