@@ -34,8 +34,8 @@ def reference_markdown() -> str:
         "",
         "- A configuration is one YAML file or a directory of them (`*.yaml`, `*.yml`, "
         "searched recursively, hidden paths skipped). The files' `units` are merged; each "
-        "file repeats `apiVersion` and `organisation`, and `defaults` may be given in one "
-        "file only.",
+        "file repeats `apiVersion` and `organisation`, and files that give `defaults` give "
+        "the same ones (so each file can stand alone).",
         "- Keys of units, waiting areas and meeting rooms are stable identities: lowercase "
         "slugs, unique across the whole organisation, that must never change. Names are "
         "display text and may change freely.",
