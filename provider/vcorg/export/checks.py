@@ -15,6 +15,7 @@ from vcorg.config import check_config
 from vcorg.config.positions import format_path, parse_path
 from vcorg.config.problem import Problem, Severity
 
+from .losses import show
 from .tree import MEETING_ROOM, UNIT, WAITING_AREA, Entry, ExportTree
 
 _CHILD_KINDS = {"waitingAreas": WAITING_AREA, "meetingRooms": MEETING_ROOM}
@@ -37,6 +38,10 @@ def invalid_parts(tree: ExportTree, staged: Path) -> bool:
 
 def _leave_out(tree: ExportTree, problem: Problem) -> None:
     parts = parse_path(problem.path)
+    if parts[:2] == ("defaults", "timezone") and (timezone := tree.timezone()):
+        # Not the default then; each area that uses it is judged on its own.
+        tree.bad_timezones.add(timezone)
+        return
     if len(parts) < 2 or parts[0] != "units":
         raise ExportError(f"internal error: the exported configuration is invalid: {problem}")
     unit = tree.entry_at(UNIT, str(parts[1]))
@@ -49,8 +54,21 @@ def _leave_out(tree: ExportTree, problem: Problem) -> None:
         rest = rest[2:]
     if entry is None:
         return
-    if len(rest) >= 2 and rest[0] == "roles" and problem.id not in _WHOLE_UNIT:
-        tree.drop_role(entry, str(rest[1]), _reason(rest[2:], problem))
+    if problem.id in _WHOLE_UNIT:
+        tree.drop(
+            entry,
+            "it has no organisation administrator on the platform, and vcorg manages only "
+            "units that have one (so that nobody is locked out)",
+        )
+        return
+    if len(rest) >= 2 and rest[0] == "roles":
+        role_key = str(rest[1])
+        who = ""
+        if len(rest) >= 3 and isinstance(rest[2], int):
+            members = entry.roles.get(role_key) or []
+            if rest[2] < len(members):
+                who = f" ({show(members[rest[2]].email)})"
+        tree.drop_role(entry, role_key, f"{format_path(rest[:3])}{who}: {problem.message}")
         return
     tree.drop(entry, _reason(rest, problem))
 

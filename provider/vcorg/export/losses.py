@@ -15,7 +15,7 @@ from typing import Any
 OBJECT_LEFT_OUT = (
     "left out of the export, so vcorg will not manage it (it neither changes nor deletes it)"
 )
-CHILDREN_LEFT_OUT = "left out of the export with it"
+CHILDREN_LEFT_OUT = "so it is left out too, and vcorg will not manage it"
 ROLE_LEFT_OUT = "this role is left out of the export, so vcorg will not manage who holds it"
 FIELD_LEFT_OUT = (
     "the configuration has no such setting: left out, and vcorg leaves it as it is on the platform"

@@ -91,6 +91,8 @@ class ExportTree:
     losses: list[Loss] = field(default_factory=list)
     # Keys of every area and room on the platform by id, exported or not.
     area_keys_by_id: dict[str, str] = field(default_factory=dict)
+    # Time zones the configuration rejects as the default (their areas say why).
+    bad_timezones: set[str] = field(default_factory=set)
 
     # -- what is written --------------------------------------------------------------
 
@@ -101,6 +103,7 @@ class ExportTree:
             for area in self.areas.values()
             if isinstance(tz := (area.raw.get("accessHours") or {}).get("timezone"), str)
             and _TIMEZONE.match(tz)
+            and tz not in self.bad_timezones
         )
         return zones.most_common(1)[0][0] if zones else None
 
@@ -151,7 +154,11 @@ class ExportTree:
                     pool = self.areas if kind == WAITING_AREA else self.rooms
                     pool.pop(child.key, None)
                     self.losses.append(
-                        Loss(child.title, f"its unit {_quote(entry.name)}", CHILDREN_LEFT_OUT)
+                        Loss(
+                            child.title,
+                            f"its unit {_quote(entry.name)} is left out",
+                            CHILDREN_LEFT_OUT,
+                        )
                     )
         elif entry.kind == WAITING_AREA:
             for room in list(self.rooms.values()):
@@ -164,7 +171,7 @@ class ExportTree:
 
     def drop_role(self, entry: Entry, role_key: str, what: str) -> None:
         if entry.roles.pop(role_key, None) is not None:
-            self.losses.append(Loss(entry.title, f"roles.{role_key}: {what}", ROLE_LEFT_OUT))
+            self.losses.append(Loss(entry.title, what, ROLE_LEFT_OUT))
 
     def entry_at(self, kind: str, key: str) -> Entry | None:
         return {UNIT: self.units, WAITING_AREA: self.areas, MEETING_ROOM: self.rooms}[kind].get(key)
