@@ -67,3 +67,23 @@ def test_long_lists_break_into_blocks() -> None:
     emails = [f"person.number{i}@a-rather-long-domain.example" for i in range(4)]
     text_out = render_yaml({"serviceProviders": emails})
     assert text_out.splitlines()[1:] == [f"  - {e}" for e in emails]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        st.sampled_from(list(" aé:#-'\"\t\n>|")) | st.characters(blacklist_categories=("Cs",)),
+        min_size=80,
+        max_size=400,
+    )
+)
+def test_long_text_reads_back_whether_folded_or_quoted(value: str) -> None:
+    render_yaml({"informationForCallers": value, "roles": {"x": [value]}})
+
+
+def test_long_prose_is_folded_like_the_examples() -> None:
+    prose = "Please have your latest blood test results and medication list ready. " * 3
+    out = render_yaml({"informationForCallers": prose.strip()})
+    lines = out.splitlines()
+    assert lines[0] == "informationForCallers: >-"
+    assert all(len(line) <= 100 and line.startswith("  ") for line in lines[1:])

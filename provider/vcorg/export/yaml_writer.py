@@ -94,6 +94,12 @@ def _value_lines(head: str, value: Any, comment: str, indent: int) -> Iterator[s
         pad = " " * (indent + INDENT)
         yield from (f"{pad}{line}" if line else "" for line in _literal_lines(value))
         return
+    if isinstance(value, str) and len(head) + 1 + len(value) > WIDTH and _folded_ok(value):
+        # Long prose, folded at spaces the way the examples write it (`>-`).
+        pad = " " * (indent + INDENT)
+        yield f"{head} >-{_comment(comment)}"
+        yield from (f"{pad}{line}" for line in _fold(value, WIDTH - len(pad)))
+        return
     yield f"{head} {_scalar(value, flow=False)}{_comment(comment)}"
 
 
@@ -228,6 +234,39 @@ def _literal_ok(s: str) -> bool:
     if not body or not body[0].strip() or body[0][0] in " \t":
         return False
     return all(line == line.rstrip(" \t") for line in body)
+
+
+_BREAK = re.compile(r"(?<=\S) (?=\S)")
+
+
+def _folded_ok(s: str) -> bool:
+    """One line of text that reads back exactly when folded at single spaces."""
+    return bool(
+        s
+        and s == s.strip()
+        and not any(c in s for c in "\n\r\t")
+        and not _UNSAFE.search(s)
+        and _BREAK.search(s)
+    )
+
+
+def _fold(s: str, room: int) -> list[str]:
+    """Lines of at most *room* characters where possible, broken at single spaces."""
+    lines: list[str] = []
+    start = 0
+    while len(s) - start > room:
+        breaks = [m.start() for m in _BREAK.finditer(s, start + 1)]
+        fitting = [b for b in breaks if b - start <= room]
+        if fitting:
+            cut = fitting[-1]
+        elif breaks:
+            cut = breaks[0]
+        else:
+            break
+        lines.append(s[start:cut])
+        start = cut + 1
+    lines.append(s[start:])
+    return lines
 
 
 def _literal_header(s: str) -> str:

@@ -30,10 +30,11 @@ from .steps import CHANGING_OPS, ROLE_MEMBERS, UNIT, VOLATILE_OUTPUTS, Op, Resou
 from .values import is_empty
 
 # Ids that mirror a key shown elsewhere only add noise (and are unknown in previews);
-# resourceUrn is the resources' own idempotency anchor, not configuration.
-HIDDEN_ALWAYS = frozenset({"unitId", "waitingAreaId", "scopeId", "resourceUrn"})
+# resourceUrn is the resources' own idempotency anchor, and adopt says how an object is
+# taken over (the plan shows adoptions as such), not configuration.
+HIDDEN_ALWAYS = frozenset({"unitId", "waitingAreaId", "scopeId", "resourceUrn", "adopt"})
 # On a create the group heading and the title already say these.
-HIDDEN_ON_CREATE = HIDDEN_ALWAYS | {"organisation", "key", "name", "unitKey", "adopt"}
+HIDDEN_ON_CREATE = HIDDEN_ALWAYS | {"organisation", "key", "name", "unitKey"}
 # RoleMembers' identity is its title and its emails become member changes; its unitKey
 # follows its scope and shows as a move.
 ROLE_MEMBERS_HIDDEN = HIDDEN_ALWAYS | {"emails", "unitKey"}
@@ -151,9 +152,6 @@ def _properties(s: PreparedStep) -> list[PropertyChange]:
             for k in ordered_keys(set(new) - hidden)
         ]
     hidden = ROLE_MEMBERS_HIDDEN if role_members else HIDDEN_ALWAYS
-    if s.op is Op.ADOPT:
-        # Adopting (or not) is how the object is taken over, not one of its settings.
-        hidden = hidden | {"adopt"}
     return diff_properties(s.old or {}, s.new or {}, hidden=hidden)
 
 
