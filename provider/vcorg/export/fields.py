@@ -9,6 +9,7 @@ word for are returned as `Unmapped`, so the export can say what it leaves out.
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,10 +38,20 @@ def alias(name: str, field: FieldInfo) -> str:
     return field.alias or name
 
 
-def default_json(field: FieldInfo) -> Any:
-    """A field's default as the platform would send it (camelCase JSON)."""
-    value = field.get_default(call_default_factory=True)
-    return _json(value)
+def default_json(model: type[BaseModel], name: str) -> Any:
+    """A field's default as the platform would send it (camelCase JSON). Compare only:
+    the value is shared."""
+    return _defaults(model)[name]
+
+
+@functools.cache
+def _defaults(model: type[BaseModel]) -> dict[str, Any]:
+    # Asking pydantic for a default inspects the factory's signature every time: slow
+    # over tens of thousands of objects, so once per model.
+    return {
+        name: _json(field.get_default(call_default_factory=True))
+        for name, field in model.model_fields.items()
+    }
 
 
 def _json(value: Any) -> Any:
@@ -102,7 +113,7 @@ def config_fields(
                 else:
                     items.append(item)
             value = items
-        if value == default_json(field) or (value is None and field.default is None):
+        if value == default_json(model, name) or (value is None and field.default is None):
             continue
         out[key] = value
     for key, value in obj.items():
