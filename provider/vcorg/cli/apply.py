@@ -149,8 +149,7 @@ def _saved_plan_adopts(path: Path) -> bool:
     except SavedPlanError:
         return False  # reported when the plan is read for real
     return any(
-        step.op is Op.ADOPT or (step.new_inputs or {}).get("adopt") is True
-        for step in saved.steps
+        step.op is Op.ADOPT or (step.new_inputs or {}).get("adopt") is True for step in saved.steps
     )
 
 
