@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from vcorg.export import ExportTree, Provenance
 
-HELP = "write an organisation that exists on the platform as configuration"
+HELP = "write an existing organisation as configuration"
 
 
 def register(subparsers: Any) -> None:
