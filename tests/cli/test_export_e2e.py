@@ -199,6 +199,10 @@ def test_export_writes_what_a_person_would_have_written(
 
     config = load_config([tmp_path / "org"])
     assert list(config.units) == ["cardiologia", "childrens-services", "housing"]  # by name
+    keys = [*config.units]
+    for unit in config.units.values():
+        keys += [*unit.waiting_areas, *unit.meeting_rooms]
+    assert len(keys) == len(set(keys)) == 3 + 5 + 3  # unique across the organisation
     clinic = config.units["cardiologia"].waiting_areas["general-clinic"]
     assert clinic.type == "group-consultation"
     assert clinic.caller_details[0].required and clinic.caller_details[1].type == "text"

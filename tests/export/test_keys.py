@@ -19,8 +19,12 @@ units = st.sampled_from(["", "cardiology", "childrens-services", "x" * 63])
 
 
 def allocate(items: list[tuple[str, str]]) -> list[str]:
-    alloc = KeyAllocator("waiting-area")
-    return [alloc.allocate(name, within=unit or None) for name, unit in items]
+    alloc = KeyAllocator()
+    kinds = ("unit", "area", "room")
+    return [
+        alloc.allocate(name, kind=kinds[i % 3], within=unit or None)
+        for i, (name, unit) in enumerate(items)
+    ]
 
 
 def test_keys_are_what_a_person_would_type() -> None:
@@ -34,14 +38,24 @@ def test_keys_are_what_a_person_would_type() -> None:
     assert slugify("心臓内科") == ""
 
 
-def test_a_name_taken_gets_its_unit_in_front_then_a_number() -> None:
-    alloc = KeyAllocator("waiting-area")
-    assert alloc.allocate("General Clinic", within="cardiology") == "general-clinic"
-    assert alloc.allocate("General Clinic", within="dermatology") == "dermatology-general-clinic"
-    assert alloc.allocate("General Clinic", within="dermatology") == "dermatology-general-clinic-2"
-    assert alloc.allocate("心臓内科", within="cardiology") == "waiting-area"
-    assert alloc.allocate("眼科", within="cardiology") == "cardiology-waiting-area"
-    assert alloc.allocate("2nd Floor", within=None) == "waiting-area-2nd-floor"
+def test_a_name_taken_gets_its_unit_in_front_then_its_kind_then_a_number() -> None:
+    alloc = KeyAllocator()
+    assert alloc.allocate("Housing", kind="unit") == "housing"
+    assert alloc.allocate("Housing", kind="area", within="housing") == "housing-area"
+    assert alloc.allocate("Housing", kind="room", within="housing") == "housing-room"
+    assert alloc.allocate("Cardiology", kind="unit") == "cardiology"
+    assert alloc.allocate("General Clinic", kind="area", within="cardiology") == "general-clinic"
+    assert alloc.allocate("General Clinic", kind="area", within="housing") == (
+        "housing-general-clinic"
+    )
+    assert alloc.allocate("General Clinic", kind="room", within="housing") == (
+        "general-clinic-room"
+    )
+    assert alloc.allocate("General Clinic", kind="area", within="housing") == "general-clinic-area"
+    assert alloc.allocate("General Clinic", kind="area", within="housing") == "general-clinic-2"
+    assert alloc.allocate("心臓内科", kind="area", within="cardiology") == "waiting-area"
+    assert alloc.allocate("眼科", kind="area", within="cardiology") == "cardiology-waiting-area"
+    assert alloc.allocate("2nd Floor", kind="room") == "meeting-room-2nd-floor"
 
 
 @settings(max_examples=300, deadline=None)

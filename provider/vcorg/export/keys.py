@@ -2,13 +2,15 @@
 
 A key is what a person would type for a name: lower-case ASCII, words joined by hyphens
 ("Sørlandet Children's Clinic" → ``sorlandet-childrens-clinic``), at most 63 characters,
-always valid for the config's key pattern. Keys must be unique (units among units;
-waiting areas, and meeting rooms, across the organisation), so a name already taken gets
-its unit's key in front (``cardiology-general-clinic``) and then a number.
+always valid for the config's key pattern. Keys are unique across the organisation,
+whatever the kind of object, so a name already taken gets its unit's key in front
+(``cardiology-general-clinic``), else its kind after (``housing-area`` for the waiting
+area named like its unit), and then a number.
 
-Objects are given keys in the platform's creation order, so an object's key depends only
-on the objects created before it: re-running an export gives the same keys, and objects
-created later never change the keys of earlier ones.
+Objects are given keys in the platform's creation order (across kinds: a unit always
+exists before its areas and rooms), so an object's key depends only on the objects
+created before it: re-running an export gives the same keys, and objects created later
+never change the keys of earlier ones.
 """
 
 from __future__ import annotations
@@ -72,29 +74,35 @@ def _fit(base: str, suffix: str = "") -> str:
 
 
 class KeyAllocator:
-    """Hands out unique keys for one kind of object (units, waiting areas or rooms)."""
+    """Hands out keys that are unique across the organisation, whatever their kind.
 
-    def __init__(self, fallback: str) -> None:
-        if not _VALID.match(fallback):
-            raise ValueError(f"fallback {fallback!r} is not a valid key")
-        self.fallback = fallback
+    The configuration needs unit keys unique among units, and waiting-area keys (and room
+    keys) across the organisation; one namespace for all of them also keeps every key
+    unambiguous for the people reading the files.
+    """
+
+    def __init__(self) -> None:
         self.taken: set[str] = set()
 
-    def allocate(self, name: str, *, within: str | None = None) -> str:
-        """A new key for *name*; *within* is the key of the object's unit, if it has one."""
-        base = slugify(name) or self.fallback
+    def allocate(self, name: str, *, kind: str, within: str | None = None) -> str:
+        """A new key for *name*, an object of *kind* (``unit``, ``area`` or ``room``);
+        *within* is the key of its unit, if it has one."""
+        fallback = _FALLBACKS[kind]
+        base = slugify(name) or fallback
         if not base[0].isalpha():
-            base = f"{self.fallback}-{base}"
+            base = f"{fallback}-{base}"
         base = _fit(base)
         candidates = [base]
-        if within:
+        if within and not base.startswith(f"{within}-") and base != within:
             candidates.append(_fit(f"{within}-{base}"))
+        if not base.endswith(f"-{kind}"):
+            candidates.append(_fit(base, f"-{kind}"))
         for candidate in candidates:
             if candidate not in self.taken:
                 return self._take(candidate)
         number = 2
         while True:
-            candidate = _fit(candidates[-1], f"-{number}")
+            candidate = _fit(base, f"-{number}")
             if candidate not in self.taken:
                 return self._take(candidate)
             number += 1
@@ -104,3 +112,6 @@ class KeyAllocator:
         assert _VALID.match(key) and len(key) <= MAX_KEY, key
         self.taken.add(key)
         return key
+
+
+_FALLBACKS = {"unit": "unit", "area": "waiting-area", "room": "meeting-room"}

@@ -190,34 +190,33 @@ class ExportTree:
 
 def build_tree(snapshot: OrgSnapshot, *, unit_keys: Sequence[str] | None = None) -> ExportTree:
     """Keys for everything (so they are the same whatever is selected), then the selection."""
-    units = _in_creation_order(snapshot.units)
-    areas = _in_creation_order(snapshot.waiting_areas)
-    rooms = _in_creation_order(snapshot.meeting_rooms)
-
-    unit_alloc = KeyAllocator("unit")
-    unit_entries: dict[str, Entry] = {}
+    kinds = ((UNIT, "unit", snapshot.units), (WAITING_AREA, "area", snapshot.waiting_areas),
+             (MEETING_ROOM, "room", snapshot.meeting_rooms))  # fmt: skip
+    everything = sorted(
+        (
+            (str(obj.get("createdAt", "")), rank, str(obj.get("id", "")), kind, word, obj)
+            for rank, (kind, word, objects) in enumerate(kinds)
+            for obj in objects
+        ),
+        key=lambda t: t[:3],
+    )
+    keys = KeyAllocator()
+    pools: dict[str, dict[str, Entry]] = {UNIT: {}, WAITING_AREA: {}, MEETING_ROOM: {}}
     by_unit_id: dict[str, Entry] = {}
-    for order, obj in enumerate(units):
-        key = unit_alloc.allocate(str(obj.get("name", "")))
-        entry = Entry(UNIT, str(obj["id"]), key, str(obj.get("name", "")), key, obj, order)
-        entry.unit_name = entry.name
-        unit_entries[key] = entry
-        by_unit_id[entry.id] = entry
-
-    def children(objects: list[JSONObject], kind: str, fallback: str) -> dict[str, Entry]:
-        alloc = KeyAllocator(fallback)
-        out: dict[str, Entry] = {}
-        for order, obj in enumerate(objects):
-            unit = by_unit_id.get(str(obj.get("unitId")))
-            name = str(obj.get("name", ""))
-            key = alloc.allocate(name, within=unit.key if unit else None)
-            entry = Entry(kind, str(obj["id"]), key, name, unit.key if unit else "", obj, order)
-            entry.unit_name = unit.name if unit else ""
-            out[key] = entry
-        return out
-
-    area_entries = children(areas, WAITING_AREA, "waiting-area")
-    room_entries = children(rooms, MEETING_ROOM, "meeting-room")
+    for order, (_, _, object_id, kind, word, obj) in enumerate(everything):
+        name = str(obj.get("name", ""))
+        unit = by_unit_id.get(str(obj.get("unitId"))) if kind != UNIT else None
+        key = keys.allocate(name, kind=word, within=unit.key if unit else None)
+        entry = Entry(kind, object_id, key, name, key if kind == UNIT else "", obj, order)
+        if kind == UNIT:
+            entry.unit_name = name
+            by_unit_id[object_id] = entry
+        elif unit is not None:
+            entry.unit_key, entry.unit_name = unit.key, unit.name
+        pools[kind][key] = entry
+    unit_entries, area_entries, room_entries = (
+        pools[k] for k in (UNIT, WAITING_AREA, MEETING_ROOM)
+    )
     area_keys_by_id = {e.id: e.key for e in area_entries.values()}
 
     if unit_keys is not None:
@@ -244,10 +243,6 @@ def build_tree(snapshot: OrgSnapshot, *, unit_keys: Sequence[str] | None = None)
     _file_grants(tree, snapshot.grants)
     _note_unmapped(tree)
     return tree
-
-
-def _in_creation_order(objects: Iterable[JSONObject]) -> list[JSONObject]:
-    return sorted(objects, key=lambda o: (str(o.get("createdAt", "")), str(o.get("id", ""))))
 
 
 def _file_grants(tree: ExportTree, grants: Iterable[JSONObject]) -> None:
