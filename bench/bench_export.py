@@ -23,7 +23,6 @@ Ratios, not seconds, are the result: the machine may be noisy.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import json
 import os
 import sys
@@ -37,10 +36,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
-from tests.support.console import build_organisation  # noqa: E402
+from tests.support.console import build_in_parallel  # noqa: E402
 from tests.support.platform import PlatformServer  # noqa: E402
 
 from bench.bench_scale import BIN, Measured, measure  # noqa: E402
@@ -85,18 +83,9 @@ def _writes(counts: Counter[str]) -> int:
 
 def _build(platform: PlatformServer, data: dict[str, Any], workers: int) -> tuple[float, int]:
     """Build the organisation through the API, a few units at a time; (seconds, requests)."""
-    units = list(data["units"].items())
-    head = {k: v for k, v in data.items() if k != "units"}
-
-    def one(chunk: list[tuple[str, Any]]) -> int:
-        with httpx.Client(base_url=platform.org_api, headers=platform.headers, timeout=60) as http:
-            return build_organisation(http, {**head, "units": dict(chunk)}).requests
-
-    chunks = [units[i::workers] for i in range(workers)]
     started = time.perf_counter()
-    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        requests = sum(pool.map(one, chunks))
-    return time.perf_counter() - started, requests
+    built = build_in_parallel(platform.org_api, platform.headers, data, workers=workers)
+    return time.perf_counter() - started, built.requests
 
 
 def _body(directory: Path) -> dict[str, str]:
