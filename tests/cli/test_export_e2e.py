@@ -255,11 +255,17 @@ def test_export_never_overwrites_without_force_and_writes_nothing_when_it_fails(
     (directory / "units" / "stale.yaml").write_text("# a unit deleted since\n")
     (directory / "README.md").write_text("ours\n")
     refused = vcorg("export", "--out", directory)
-    assert refused.returncode == 1 and "not empty" in refused.stderr, refused
+    assert refused.returncode == 1 and "already holds units/" in refused.stderr, refused
     _ok(vcorg("export", "--out", directory, "--force"))
     assert (directory / "README.md").read_text() == "ours\n"  # not the export's to replace
     assert not (directory / "units" / "stale.yaml").exists()
     assert (directory / "units" / "housing.yaml").is_file()
+    # A directory with files of its own but no export in it needs no --force.
+    fresh = tmp_path / "repo"
+    fresh.mkdir()
+    (fresh / "CODEOWNERS").write_text("units/housing.yaml @housing-team\n")
+    _ok(vcorg("export", "--out", fresh))
+    assert (fresh / "org.yaml").is_file() and (fresh / "CODEOWNERS").is_file()
 
     # A platform that stops answering part-way (4 requests an hour: the 5th is refused
     # with a Retry-After far too long to wait): nothing is written, nothing is left over.

@@ -3,8 +3,9 @@
 Everything is written into a private staging directory beside the target (hidden, on the
 same file system), checked there, and only then moved into place with renames. An export
 that fails part-way (a platform error, a refusal, Ctrl-C) leaves the target untouched.
-An existing target is replaced only with ``force``; for a directory that means its
-`org.yaml` and `units/`, never the other files beside them (a README, CODEOWNERS, .git).
+An existing file is replaced only with ``force``; for a directory target that means its
+`org.yaml` and `units/` (the export's part), never the other files beside them (a README,
+CODEOWNERS, .git), which need no ``force`` at all.
 """
 
 from __future__ import annotations
@@ -49,11 +50,17 @@ def check_target(out: Path, *, force: bool) -> None:
             f"{out} exists and is not a directory",
             "give a directory, or a file name ending in .yaml or .yml",
         )
-    if out.is_dir() and any(out.iterdir()) and not force:
+    existing = [name for name in _OWNED if (out / name).exists()] if out.is_dir() else []
+    if existing and not force:
         raise OutputError(
-            f"{out} already exists and is not empty; not overwriting it",
-            f"pass --force to replace its {ORG_FILE} and {UNITS_DIR}/, or choose another --out",
+            f"{out} already holds {' and '.join(existing_names(existing))}; not overwriting it",
+            f"pass --force to replace its {ORG_FILE} and {UNITS_DIR}/ (other files in it are "
+            "kept), or choose another --out",
         )
+
+
+def existing_names(names: list[str]) -> list[str]:
+    return [f"{n}/" if n == UNITS_DIR else n for n in names]
 
 
 class Staging:
@@ -108,6 +115,8 @@ class Staging:
             if self.single or not self.out.exists() or not any(self.out.iterdir()):
                 os.replace(self.root, self.out)
                 return []
+            # A directory with files of its own (a README, CODEOWNERS, .git): the export's
+            # part is swapped in beside them.
             check_target(self.out, force=self.force)
             self._swap_owned()
         except OSError as exc:
