@@ -1,8 +1,11 @@
 # The two commands of the README's quick start. Both install what they need themselves.
-.PHONY: demo test serve lint bench
+.PHONY: demo demo-onboarding test serve lint bench
 
 demo:  ## the reference platform on SQLite, a local Pulumi backend, the hospital applied, changed and re-planned
 	scripts/demo
+
+demo-onboarding:  ## a hand-built organisation exported, adopted, then changed through a reviewed plan
+	scripts/demo-onboarding
 
 test:  ## every test: unit, contract, fuzz, PostgreSQL storage, and end-to-end through the real engine
 	scripts/test

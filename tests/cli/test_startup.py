@@ -54,6 +54,7 @@ def _run(*argv: str) -> dict[str, object]:
         ("plan", "--help"),
         ("apply", "--help"),
         ("destroy", "--help"),
+        ("export", "--help"),
     ],
 )
 def test_validate_and_help_do_not_import_the_engine(argv: tuple[str, ...]) -> None:
@@ -78,7 +79,7 @@ def test_the_listing_names_every_command() -> None:
         assert name in done.stdout and summary in done.stdout
 
 
-@pytest.mark.parametrize("name", ["validate", "plan", "apply", "destroy", "report"])
+@pytest.mark.parametrize("name", ["validate", "plan", "apply", "destroy", "report", "export"])
 def test_the_listing_says_what_each_module_says(name: str) -> None:
     """The summaries `vcorg --help` shows without importing match the modules' own."""
     from vcorg.cli import COMMANDS, build_parser

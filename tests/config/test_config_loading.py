@@ -213,14 +213,33 @@ def test_problems_are_all_reported_sorted(tmp_path):
 def test_directory_files_must_agree(tmp_path):
     (tmp_path / "a.yaml").write_text(HEAD + UNIT, encoding="utf-8")
     (tmp_path / "b.yaml").write_text(
-        "apiVersion: vcorg/v1\norganisation: other-org\ndefaults: {timezone: UTC}\n",
+        "apiVersion: vcorg/v1\norganisation: other-org\ndefaults: {timezone: Europe/Oslo}\n",
         encoding="utf-8",
     )
     result = check_config([tmp_path])
     assert {(Path(p.file).name, p.id, p.path, p.line, p.column) for p in result.problems} == {
         ("b.yaml", "organisation-mismatch", "organisation", 2, 15),
-        ("b.yaml", "duplicate-defaults", "defaults", 3, 1),
+        ("b.yaml", "conflicting-defaults", "defaults", 3, 1),
     }
+    [conflict] = [p for p in result.problems if p.id == "conflicting-defaults"]
+    # Both places are named: the problem points at b.yaml, the message at a.yaml.
+    assert f"{tmp_path / 'a.yaml'}:3:1" in conflict.message
+
+
+def test_files_may_repeat_the_same_defaults_so_each_stands_alone(tmp_path):
+    (tmp_path / "a.yaml").write_text(HEAD + UNIT, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(
+        "apiVersion: vcorg/v1\norganisation: metro-health\n"
+        "defaults: {timezone: UTC, adoptExisting: false}\n"
+        "units:\n  ed:\n    name: Emergency\n"
+        "    roles: {organisationAdministrators: [a@m.example]}\n",
+        encoding="utf-8",
+    )
+    config = load_config([tmp_path])
+    assert sorted(config.units) == ["ed", "im"]
+    assert config.defaults.timezone == "UTC"
+    # Each file also validates on its own.
+    assert load_config([tmp_path / "b.yaml"]).defaults.timezone == "UTC"
 
 
 def test_multi_file_units_merge_and_source_points_at_the_right_file(tmp_path):

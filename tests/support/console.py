@@ -9,7 +9,9 @@ Pulumi. It serves three purposes:
 
 - the platform's own raw request rate, the baseline `bench/bench_scale.py` compares an
   apply against;
-- a "hand-built" organisation that `vcorg export` must read back (tests and bench);
+- a "hand-built" organisation that `vcorg export` must read back (tests and bench;
+  `build_in_parallel` builds a large one several units at a time, as several admins
+  clicking at once would);
 - console edits in drift tests.
 
 The input is the plain-dict form of a vcorg config (as `examples/generate.py` makes it),
@@ -133,3 +135,31 @@ def iter_objects(http: httpx.Client, collection: str, **params: Any) -> Iterator
         cursor = page.get("nextCursor")
         if not cursor:
             return
+
+
+def build_in_parallel(
+    base_url: str, headers: Mapping[str, str], config: Mapping[str, Any], *, workers: int = 4
+) -> Built:
+    """`build_organisation`, with the units shared out over *workers* clients.
+
+    Each unit is still built request by request, in console order; only different units
+    are built at the same time. The ids of every object are merged into one `Built`.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    units = list((config.get("units") or {}).items())
+    head = {k: v for k, v in config.items() if k != "units"}
+
+    def one(chunk: list[tuple[str, Any]]) -> Built:
+        with httpx.Client(base_url=base_url, headers=dict(headers), timeout=60) as http:
+            return build_organisation(http, {**head, "units": dict(chunk)})
+
+    total = Built()
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        for part in pool.map(one, [units[i :: max(1, workers)] for i in range(max(1, workers))]):
+            total.units.update(part.units)
+            total.waiting_areas.update(part.waiting_areas)
+            total.meeting_rooms.update(part.meeting_rooms)
+            total.grants += part.grants
+            total.requests += part.requests
+    return total

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "apply": "make the platform match the configuration",
     "destroy": "delete every object vcorg manages for the organisation",
     "report": "review who has access, or read usage reports",
+    "export": "write an existing organisation as configuration",
 }
 
 

@@ -65,6 +65,7 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from vcorg.cli.adopting import read_before_preview, with_adoptions
     from vcorg.engine.progress import ApplyProgress, count_changes, summary_line
     from vcorg.engine.saved_plan import (
         SavedPlan,
@@ -77,6 +78,9 @@ def run(args: argparse.Namespace) -> int:
     if args.plan is not None and args.refresh:
         raise UsageError("--refresh cannot be combined with --plan: the saved plan decides")
     with connected(args) as (console, target, client, email), engine_errors():
+        if args.plan is not None and not target.adopt:
+            # A plan saved by `plan --adopt` is applied as reviewed: with adoption.
+            target.adopt = _saved_plan_adopts(args.plan)
         stack = open_org_stack(target)
         if args.plan is not None:
             try:
@@ -97,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
             steps, pulumi_plan, refresh = saved.steps, saved.pulumi_plan, saved.refresh
             say(console, f"Applying the plan saved in {args.plan} ({saved.created_at}).")
         else:
+            snapshot, _ = read_before_preview(client, target, fingerprint=False)
             say(
                 console,
                 f"Planning organisation {target.organisation!r} "
@@ -104,7 +109,8 @@ def run(args: argparse.Namespace) -> int:
                 f"{' after a refresh' if args.refresh else ''}...",
             )
             preview = stack.preview(refresh=args.refresh, save_plan=True)
-            steps, pulumi_plan, refresh = preview.steps, preview.pulumi_plan, args.refresh
+            steps = with_adoptions(preview.steps, snapshot)
+            pulumi_plan, refresh = preview.pulumi_plan, args.refresh
 
         plan = build_plan(steps, token_email=email)
         show_plan(plan)
@@ -133,6 +139,19 @@ def run(args: argparse.Namespace) -> int:
     say(console, summary_line(outcome.steps, outcome.seconds) + _people(done.summary))
     _print_new_links(console, outcome.steps)
     return ExitCode.OK
+
+
+def _saved_plan_adopts(path: Path) -> bool:
+    from vcorg.engine.saved_plan import SavedPlan, SavedPlanError
+    from vcorg.plan import Op
+
+    try:
+        saved = SavedPlan.read(path)
+    except SavedPlanError:
+        return False  # reported when the plan is read for real
+    return any(
+        step.op is Op.ADOPT or (step.new_inputs or {}).get("adopt") is True for step in saved.steps
+    )
 
 
 def _check_rails(
@@ -169,6 +188,8 @@ def _people(summary: Summary) -> str:
         parts.append(f"{summary.people_invited} invited")
     if summary.people_removed:
         parts.append(f"{summary.people_removed} removed")
+    if summary.people_resent:
+        parts.append(f"{summary.people_resent} expired invitation(s) re-sent")
     return f" People: {', '.join(parts)}." if parts else ""
 
 
@@ -180,7 +201,10 @@ def _print_new_links(console: Console, steps: list[ResourceStep]) -> None:
     links = [
         (s.name, (s.new_outputs or {}).get("link"))
         for s in steps
-        if s.type_name == WAITING_AREA and s.op in (Op.CREATE, Op.REPLACE)
+        if s.type_name == WAITING_AREA
+        and s.op in (Op.CREATE, Op.REPLACE)
+        # An adopted area keeps the link its service users already hold.
+        and not (s.new_outputs or {}).get("adopted")
     ]
     links = [(name, link) for name, link in links if link]
     if links:

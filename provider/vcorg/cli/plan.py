@@ -11,7 +11,7 @@ from vcorg.cli.arguments import add_target_command
 from vcorg.cli.console import say, show_plan
 from vcorg.cli.errors import CommandFailed, ExitCode
 from vcorg.cli.target import connected, open_org_stack
-from vcorg.cli.translate import engine_errors, platform_errors
+from vcorg.cli.translate import engine_errors
 
 if TYPE_CHECKING:
     from vcorg.cli.arguments import Subparsers
@@ -55,16 +55,14 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from vcorg.engine.saved_plan import SavedPlan, config_digest, platform_fingerprint
+    from vcorg.cli.adopting import read_before_preview, with_adoptions
+    from vcorg.engine.saved_plan import SavedPlan, config_digest
     from vcorg.plan import MARKDOWN_LIMIT, build_plan
     from vcorg.plan.render_markdown import md_escape
 
     with connected(args) as (console, target, client, email):
-        platform: dict[str, str] = {}
-        if args.out is not None:
-            # Taken before the preview, so a change made while it runs is caught at apply.
-            with platform_errors():
-                platform = platform_fingerprint(client, target.organisation)
+        # Read before the preview, so a change made while it runs is caught at apply.
+        snapshot, platform = read_before_preview(client, target, fingerprint=args.out is not None)
         say(
             console,
             f"Planning organisation {target.organisation!r} (stack {target.stack_name!r}) "
@@ -73,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
         with engine_errors():
             stack = open_org_stack(target)
             outcome = stack.preview(refresh=args.refresh, save_plan=args.out is not None)
-    plan = build_plan(outcome.steps, token_email=email)
+    steps = with_adoptions(outcome.steps, snapshot)
+    plan = build_plan(steps, token_email=email)
 
     # The deletion cap's base is what the plan's steps say is under management (every step
     # but a create), so the state need not be exported and parsed again.
@@ -109,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
             refresh=args.refresh,
             config_digest=config_digest(target.config),
             platform=platform,
-            steps=outcome.steps,
+            steps=steps,
             pulumi_plan=outcome.pulumi_plan,
             rendered=plan.to_dict(),
             text=plan.to_text(),

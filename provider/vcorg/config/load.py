@@ -21,6 +21,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from vcorg.config.discover import find_files, os_reason, unreadable_reason
 from vcorg.config.models import (
     AccessHours,
+    Defaults,
     Key,
     MeetingRoom,
     OrgConfig,
@@ -50,7 +51,7 @@ FILE_IDS = {
     "not-a-mapping": "A file is a map with apiVersion, organisation and units.",
     "api-version-mismatch": "All files of a configuration give the same apiVersion.",
     "organisation-mismatch": "All files of a configuration give the same organisation.",
-    "duplicate-defaults": "`defaults` are given in one file only.",
+    "conflicting-defaults": "Files that give `defaults` all give the same ones.",
     "duplicate-unit-key": "Unit keys are unique across all files.",
 }
 
@@ -198,6 +199,7 @@ class _Merger:
         self.head: OrgConfig | None = None
         self.head_file = ""
         self.defaults_at: tuple[str, int, int] | None = None
+        self.defaults: Defaults | None = None
         self.units: dict[str, Unit] = {}
         self.unit_at: dict[str, tuple[str, int, int]] = {}
 
@@ -218,19 +220,22 @@ class _Merger:
     def _merge_head(self, file: str, root: PositionedMap, index: int, head: OrgConfig) -> None:
         if "defaults" in root:
             here = self.sources.locate_in(index, ("defaults",), at_key=True)
-            if self.defaults_at is not None:
-                f, line, column = self.defaults_at
-                self._problem(
-                    "duplicate-defaults",
-                    here,
-                    "defaults",
-                    f"defaults are already given in {f}:{line}:{column}; "
-                    "give them in one file only",
-                )
-            else:
+            if self.defaults_at is None:
                 self.defaults_at = here
+                self.defaults = head.defaults
                 if self.head is not None:
                     self.head = self.head.model_copy(update={"defaults": head.defaults})
+            elif head.defaults != self.defaults:
+                # The same defaults in several files let each file stand alone.
+                f, line, column = self.defaults_at
+                self._problem(
+                    "conflicting-defaults",
+                    here,
+                    "defaults",
+                    f"these defaults differ from the ones given in {f}:{line}:{column}; "
+                    "give the same defaults in every file that has them, or give them in "
+                    "one file only",
+                )
         if self.head is None:
             self.head = head
             self.head_file = file

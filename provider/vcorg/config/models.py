@@ -352,7 +352,10 @@ class OrgConfig(_Model):
     )
     defaults: Defaults = Field(
         default_factory=Defaults,
-        description="Organisation-wide defaults. In a directory config, give them in one file.",
+        description=(
+            "Organisation-wide defaults. In a directory config, every file that gives "
+            "them gives the same ones."
+        ),
     )
     units: dict[Key, Unit] = Field(
         default_factory=dict,

@@ -35,7 +35,8 @@ def reference_markdown() -> str:
         "- A configuration is one YAML file or a directory of them (`*.yaml`, `*.yml`, "
         "searched recursively, hidden paths skipped, symbolic links to directories "
         "followed). The files' `units` are merged; each file repeats `apiVersion` and "
-        "`organisation`, and `defaults` may be given in one file only.",
+        "`organisation`, and files that give `defaults` give the same ones (so each file "
+        "can stand alone).",
         "- Nothing under a configuration directory is skipped silently: a `*.yaml`/`*.yml` "
         "entry that cannot be read (a dangling symbolic link, a loop of links, a FIFO, no "
         "permission) or a directory that cannot be listed is an error naming the path and "

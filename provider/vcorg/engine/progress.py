@@ -6,8 +6,9 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
+from typing import Any
 
 from pulumi.automation import events as pe
 from rich.console import Console
@@ -197,9 +198,9 @@ class ApplyProgress:
         if failed:
             self.console.print(f"  [red]✗[/] {position} {kind} {name}: failed", highlight=False)
         elif self._step_lines:
-            self.console.print(
-                f"  [green]✓[/] {position} {_DONE_WORDS[op]} {kind} {name}", highlight=False
-            )
+            outputs = md.new.outputs if md.new is not None else None
+            word = "adopted" if _adopted(outputs) else _DONE_WORDS[op]
+            self.console.print(f"  [green]✓[/] {position} {word} {kind} {name}", highlight=False)
         elif due:
             self.console.print(f"  {status}", highlight=False)
 
@@ -215,16 +216,32 @@ def _duration(seconds: float) -> str:
     return f"{hours}h{minutes:02d}m"
 
 
+def _adopted(outputs: Mapping[str, Any] | None) -> str | None:
+    """How a create took over an existing object ("unchanged" or "updated"), if it did."""
+    value = (outputs or {}).get("adopted")
+    return value if isinstance(value, str) and value else None
+
+
 def summary_line(steps: Iterable[ResourceStep], seconds: float, *, verb: str = "Applied") -> str:
     """'Applied 7 changes in 3.1 s: 4 created, 2 updated, 1 deleted.'"""
     counts: dict[Op, int] = {}
+    adopted_and_updated = 0
     for step in _changes(steps):
-        counts[step.op] = counts.get(step.op, 0) + 1
+        op = step.op
+        adopted = _adopted(step.new_outputs) if op is Op.CREATE else None
+        if adopted is not None or op is Op.ADOPT:
+            # Taken over, not created: nothing new was made on the platform.
+            op = Op.ADOPT
+            adopted_and_updated += adopted == "updated"
+        counts[op] = counts.get(op, 0) + 1
     total = sum(counts.values())
     if not total:
         return f"Nothing to change ({seconds:.1f} s)."
     words = {Op.CREATE: "created", Op.UPDATE: "updated", Op.REPLACE: "replaced"}
     words[Op.DELETE] = "deleted"
+    words[Op.ADOPT] = "adopted"
     parts = [f"{counts[op]} {word}" for op, word in words.items() if counts.get(op)]
+    if adopted_and_updated:
+        parts[-1] += f" ({adopted_and_updated} of them updated)"
     noun = "change" if total == 1 else "changes"
     return f"{verb} {total} {noun} in {seconds:.1f} s: {', '.join(parts)}."

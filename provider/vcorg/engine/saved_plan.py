@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from vcorg.client import Collection, PlatformClient
+from vcorg.client import Collection, JSONObject, PlatformClient
 from vcorg.config.models import OrgConfig
 from vcorg.plan import ResourceStep
 
@@ -43,15 +43,22 @@ def config_digest(config: OrgConfig) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def platform_fingerprint(client: PlatformClient, organisation: str) -> dict[str, str]:
+def platform_fingerprint(
+    client: PlatformClient,
+    organisation: str,
+    *,
+    objects: Mapping[Collection, Iterable[JSONObject]] | None = None,
+) -> dict[str, str]:
     """Every object of the organisation the token can see, as `collection/id` → version.
 
     The platform bumps `version` on every change, so any edit, creation or deletion since
     the plan shows up here; a grant's state is added because expiry changes it silently.
+    *objects* are the collections already read (say, by `vcorg plan --adopt`).
     """
     marks: dict[str, str] = {}
     for collection in Collection:
-        for obj in client.iter_objects(organisation, collection):
+        listed = objects[collection] if objects is not None else None
+        for obj in listed if listed is not None else client.iter_objects(organisation, collection):
             mark = f"v{obj.get('version')}"
             if obj.get("state"):
                 mark += f":{obj['state']}"

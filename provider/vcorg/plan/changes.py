@@ -19,6 +19,7 @@ class MemberAction(StrEnum):
     INVITE = "invite"
     REMOVE = "remove"
     REVOKE = "revoke"  # removing a pending invitation
+    RESEND = "resend"  # sending an expired invitation again
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,19 @@ class MovedOut:
 
 
 @dataclass(frozen=True)
+class Adoption:
+    """An object already on the platform that the plan takes over, as it is there.
+
+    `id` and `link` for units, waiting areas and rooms; `people` (grants by state, in
+    the order active, pending, expired) for a role membership.
+    """
+
+    id: str | None = None
+    link: str | None = None
+    people: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class ResourceChange:
     """Everything the plan says about one resource."""
 
@@ -84,6 +98,9 @@ class ResourceChange:
     scope_type: str | None = None
     scope_key: str | None = None
     scope_name: str | None = None
+    # Set when the resource takes over an object on the platform; `op` is then `adopt`,
+    # or `update` when the object's settings also change.
+    adoption: Adoption | None = None
 
 
 @dataclass(frozen=True)
@@ -141,7 +158,18 @@ class Summary:
     unchanged: int = 0
     people_invited: int = 0
     people_removed: int = 0
+    # Objects taken over (those whose settings also change count as updates too).
+    adopts: int = 0
+    # Expired invitations sent again.
+    people_resent: int = 0
 
     @property
     def changes(self) -> int:
-        return self.creates + self.updates + self.replaces + self.deletes + self.drifted
+        return (
+            self.creates
+            + self.updates
+            + self.replaces
+            + self.deletes
+            + self.drifted
+            + (self.adopts)
+        )

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from .changes import (
+    Adoption,
     MemberAction,
     MemberChange,
     Move,
@@ -29,10 +30,11 @@ from .steps import CHANGING_OPS, ROLE_MEMBERS, UNIT, VOLATILE_OUTPUTS, Op, Resou
 from .values import is_empty
 
 # Ids that mirror a key shown elsewhere only add noise (and are unknown in previews);
-# resourceUrn is the resources' own idempotency anchor, not configuration.
-HIDDEN_ALWAYS = frozenset({"unitId", "waitingAreaId", "scopeId", "resourceUrn"})
+# resourceUrn is the resources' own idempotency anchor, and adopt says how an object is
+# taken over (the plan shows adoptions as such), not configuration.
+HIDDEN_ALWAYS = frozenset({"unitId", "waitingAreaId", "scopeId", "resourceUrn", "adopt"})
 # On a create the group heading and the title already say these.
-HIDDEN_ON_CREATE = HIDDEN_ALWAYS | {"organisation", "key", "name", "unitKey", "adopt"}
+HIDDEN_ON_CREATE = HIDDEN_ALWAYS | {"organisation", "key", "name", "unitKey"}
 # RoleMembers' identity is its title and its emails become member changes; its unitKey
 # follows its scope and shows as a move.
 ROLE_MEMBERS_HIDDEN = HIDDEN_ALWAYS | {"emails", "unitKey"}
@@ -89,22 +91,46 @@ def _describe(s: PreparedStep, names: Names) -> ResourceChange:
         unit_key=s.unit_key,
         properties=tuple(properties),
         move=move,
+        adoption=_adoption(s),
     )
-    if s.type_name != ROLE_MEMBERS:
-        return change
-    scope_type = text_or_none(s.inputs.get("scopeType")) or ""
-    scope_key = text_or_none(s.inputs.get("scopeKey")) or ""
-    scope_name = names.scope(scope_type, scope_key)
-    role = text_or_none(s.inputs.get("role")) or ""
-    return replace(
-        change,
-        role=role,
-        scope_type=scope_type,
-        scope_key=scope_key,
-        scope_name=scope_name,
-        name=scope_name,
-        members=tuple(_members(s, role, scope_type, scope_key, scope_name)),
+    if s.type_name == ROLE_MEMBERS:
+        scope_type = text_or_none(s.inputs.get("scopeType")) or ""
+        scope_key = text_or_none(s.inputs.get("scopeKey")) or ""
+        scope_name = names.scope(scope_type, scope_key)
+        role = text_or_none(s.inputs.get("role")) or ""
+        change = replace(
+            change,
+            role=role,
+            scope_type=scope_type,
+            scope_key=scope_key,
+            scope_name=scope_name,
+            name=scope_name,
+            members=tuple(_members(s, role, scope_type, scope_key, scope_name)),
+        )
+    if s.op is Op.ADOPT and _writes(change):
+        # Taken over and changed in the same apply: the plan says both.
+        change = replace(change, op=Op.UPDATE)
+    return change
+
+
+def _writes(change: ResourceChange) -> bool:
+    """Whether applying an adoption changes the object (a re-send changes no setting)."""
+    return bool(change.properties or change.move) or any(
+        m.action is not MemberAction.RESEND for m in change.members
     )
+
+
+_GRANT_STATES = ("active", "pending", "expired")
+
+
+def _adoption(s: PreparedStep) -> Adoption | None:
+    if s.op is not Op.ADOPT:
+        return None
+    if s.type_name == ROLE_MEMBERS:
+        states = Counter(_member_states(s.old_out).values())
+        return Adoption(people=tuple((st, states[st]) for st in _GRANT_STATES if states[st]))
+    out = s.old_out or {}
+    return Adoption(id=text_or_none(out.get("id")), link=text_or_none(out.get("link")))
 
 
 def _properties(s: PreparedStep) -> list[PropertyChange]:
@@ -149,11 +175,16 @@ def _members(
         return []
     old, new = s.emails("old"), s.emails("new")
     states = _member_states(s.old_out)
-    out = [
-        MemberChange(MemberAction.INVITE, e, role, scope_type, scope_key, scope_name)
-        for e in sorted(new - old)
-    ]
-    for e in sorted(old - new):
+    # An expired invitation does not count as a member (it is not in the emails), but
+    # it is still a grant: apply re-sends it if the config keeps the person, and
+    # removes it otherwise.
+    expired = frozenset(e for e, state in states.items() if state == "expired")
+    out = []
+    for e in sorted(new - old):
+        action = MemberAction.RESEND if e in expired else MemberAction.INVITE
+        state = "expired" if e in expired else None
+        out.append(MemberChange(action, e, role, scope_type, scope_key, scope_name, state))
+    for e in sorted((old | expired) - new):
         state = states.get(e)
         action = MemberAction.REVOKE if state == "pending" else MemberAction.REMOVE
         out.append(MemberChange(action, e, role, scope_type, scope_key, scope_name, state))
@@ -174,13 +205,19 @@ def _member_states(outputs: Mapping[str, Any] | None) -> dict[str, str]:
 def _summary(steps: list[PreparedStep], changes: list[ResourceChange]) -> Summary:
     ops = Counter(s.op for s in steps)
     members = [m for c in changes for m in c.members]
+    adopted = [c for c in changes if c.adoption is not None]
     return Summary(
         creates=ops[Op.CREATE],
-        updates=ops[Op.UPDATE],
+        updates=ops[Op.UPDATE] + sum(c.op is Op.UPDATE for c in adopted),
         replaces=ops[Op.REPLACE],
         deletes=ops[Op.DELETE],
         drifted=ops[Op.REFRESH_DRIFT],
         unchanged=ops[Op.SAME] + ops[Op.READ],
         people_invited=sum(m.action is MemberAction.INVITE for m in members),
-        people_removed=sum(m.action is not MemberAction.INVITE for m in members),
+        people_removed=sum(m.action in _REMOVALS for m in members),
+        adopts=len(adopted),
+        people_resent=sum(m.action is MemberAction.RESEND for m in members),
     )
+
+
+_REMOVALS = frozenset({MemberAction.REMOVE, MemberAction.REVOKE})

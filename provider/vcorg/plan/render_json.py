@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..visible import reveal_json
 from .changes import MemberChange, PropertyAction, PropertyChange, ResourceChange, UnitGroup
 from .rows import NO_CHANGES, summary_sentence
+from .steps import ROLE_MEMBERS
 from .values import json_value
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "unchanged": s.unchanged,
             "peopleInvited": s.people_invited,
             "peopleRemoved": s.people_removed,
+            "adopts": s.adopts,
+            "peopleResent": s.people_resent,
         },
         "riskFlags": [
             {
@@ -75,6 +78,7 @@ def _resource(c: ResourceChange) -> dict[str, Any]:
         "unitKey": c.unit_key,
         "risks": list(c.risks),
         "move": None,
+        "adopt": None,
         "properties": [_property(p) for p in c.properties],
         "members": [_member(m) for m in c.members],
     }
@@ -84,6 +88,12 @@ def _resource(c: ResourceChange) -> dict[str, Any]:
             "fromUnitName": c.move.from_unit_name,
             "toUnitKey": c.move.to_unit_key,
             "toUnitName": c.move.to_unit_name,
+        }
+    if c.adoption is not None:
+        out["adopt"] = {
+            "id": c.adoption.id,
+            "link": c.adoption.link,
+            "people": dict(c.adoption.people) if c.type_name == ROLE_MEMBERS else None,
         }
     if c.role is not None:
         out["role"] = c.role

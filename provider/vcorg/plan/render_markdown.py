@@ -24,7 +24,7 @@ _NOTE_RESERVE = 600
 _FLAG_SHARE = 0.6
 
 # `diff` highlighting only knows + - ! and space as a line's first character.
-_DIFF_SIGNS = {"+": "+", "-": "-", "~": "!", "±": "!", "→": " ", "": " "}
+_DIFF_SIGNS = {"+": "+", "-": "-", "~": "!", "±": "!", "→": " ", "=": " ", "": " "}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
@@ -34,8 +34,9 @@ def md_escape(text: str) -> str:
 
 
 def _diff_line(row: Row) -> str:
-    # A move has no diff colour; keep its arrow in the text so it still reads as one.
-    text = f"→ {row.text}" if row.sign == "→" else row.text
+    # A move or an adoption has no diff colour; keep the sign in the text so it still
+    # reads as one.
+    text = f"{row.sign} {row.text}" if row.sign in ("→", "=") else row.text
     return f"{_DIFF_SIGNS.get(row.sign, ' ')} {'  ' * (row.level - 1)}{text}"
 
 

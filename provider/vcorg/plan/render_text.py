@@ -12,7 +12,7 @@ from .rows import NO_CHANGES, Row, RowKind, flag_text, iter_rows, risk_heading, 
 if TYPE_CHECKING:
     from .model import Plan
 
-_ROW_STYLES = {"+": "green", "-": "red", "~": "yellow", "±": "magenta", "→": "cyan"}
+_ROW_STYLES = {"+": "green", "-": "red", "~": "yellow", "±": "magenta", "→": "cyan", "=": "blue"}
 
 
 def _row_line(row: Row) -> str:
@@ -37,7 +37,7 @@ def styled_lines(plan: Plan) -> Iterator[tuple[str, str]]:
             yield _row_line(row), "bold underline"
         else:
             style = _ROW_STYLES.get(row.sign, "")
-            if row.kind is RowKind.RESOURCE:
+            if row.kind in (RowKind.RESOURCE, RowKind.STEP):
                 style = f"bold {style}".strip()
             yield _row_line(row), style
 

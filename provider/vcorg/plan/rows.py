@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..visible import reveal
 from .changes import (
+    Adoption,
     MemberAction,
     MemberChange,
     PropertyAction,
@@ -36,6 +37,8 @@ NO_CHANGES = "No changes. The platform matches the configuration."
 class RowKind(StrEnum):
     UNIT = "unit"
     RESOURCE = "resource"
+    # A second step on the same resource: the update of an object the plan adopts.
+    STEP = "step"
     MOVE = "move"
     PROPERTY = "property"
     MEMBER = "member"
@@ -60,6 +63,7 @@ _SIGNS = {
     Op.UPDATE: "~",
     Op.REPLACE: "±",
     Op.REFRESH_DRIFT: "~",
+    Op.ADOPT: "=",
 }
 _VERBS = {
     Op.CREATE: "create",
@@ -67,6 +71,7 @@ _VERBS = {
     Op.UPDATE: "update",
     Op.REPLACE: "replace",
     Op.REFRESH_DRIFT: "drifted",
+    Op.ADOPT: "adopt",
 }
 
 
@@ -79,12 +84,21 @@ def _plural(n: int, one: str, many: str) -> str:
 
 
 def summary_sentence(s: Summary) -> str:
-    """`Plan: 2 to create, ...; 3 people to invite, 1 to remove; 40 unchanged.`"""
+    """`Plan: 2 to create, ...; 3 people to invite, 1 to remove; 40 unchanged.`
+
+    Adoptions and re-sent invitations are named only when there are some.
+    """
+    adopts = f", {s.adopts:,} to adopt" if s.adopts else ""
+    resent = (
+        f", {_plural(s.people_resent, 'invitation', 'invitations')} to re-send"
+        if s.people_resent
+        else ""
+    )
     return (
         f"Plan: {s.creates:,} to create, {s.updates:,} to update, {s.replaces:,} to replace, "
-        f"{s.deletes:,} to delete, {s.drifted:,} drifted; "
+        f"{s.deletes:,} to delete, {s.drifted:,} drifted{adopts}; "
         f"{_plural(s.people_invited, 'person', 'people')} to invite, "
-        f"{s.people_removed:,} to remove; {s.unchanged:,} unchanged."
+        f"{s.people_removed:,} to remove{resent}; {s.unchanged:,} unchanged."
     )
 
 
@@ -96,17 +110,31 @@ def flag_text(flag: RiskFlag) -> str:
     return f"[{flag.id.value}] {reveal(flag.message)}"
 
 
-def resource_heading(c: ResourceChange) -> str:
+def _title(c: ResourceChange) -> str:
     if c.type_name == ROLE_MEMBERS:
-        title = role_members_title(
+        return role_members_title(
             c.role or "", c.scope_type or "", c.scope_key or "", c.scope_name or ""
         )
+    return resource_title(c.type_name, c.key, c.name)
+
+
+def resource_heading(c: ResourceChange) -> str:
+    if c.adoption is not None:
+        text = f"adopt {_title(c)} {adoption_text(c.adoption)}"
     else:
-        title = resource_title(c.type_name, c.key, c.name)
-    text = f"{_VERBS.get(c.op, c.op.value)} {title}"
+        text = f"{_VERBS.get(c.op, c.op.value)} {_title(c)}"
     if c.risks:
         text += f"  [risk: {', '.join(c.risks)}]"
     return text
+
+
+def adoption_text(a: Adoption) -> str:
+    """`(id wa_01…, link unchanged)`, or `(3 people: 2 active, 1 expired)`."""
+    if a.id is not None:
+        return f"(id {a.id}, link unchanged)" if a.link else f"(id {a.id})"
+    total = sum(n for _, n in a.people)
+    states = ", ".join(f"{n:,} {state}" for state, n in a.people)
+    return f"({_plural(total, 'person', 'people')}: {states})" if total else "(nobody)"
 
 
 def property_text(p: PropertyChange) -> tuple[str, str]:
@@ -122,6 +150,8 @@ def member_text(m: MemberChange) -> tuple[str, str]:
     role = role_label(m.role)
     if m.action is MemberAction.INVITE:
         return "+", f"invite {m.email} as {role} of {where}"
+    if m.action is MemberAction.RESEND:
+        return "~", f"re-send the expired invitation of {m.email} as {role} of {where}"
     if m.action is MemberAction.REVOKE:
         # The state is from the last apply or refresh; the person may have accepted since.
         return "-", f"remove {m.email} as {role} of {where} (invitation pending when last seen)"
@@ -142,7 +172,12 @@ def _unit_rows(group: UnitGroup) -> Iterator[Row]:
     heading = unit_title(group.unit_key, group.unit_name)
     yield Row(RowKind.UNIT, 0, "", heading[:1].upper() + heading[1:])
     for c in group.resources:
-        yield Row(RowKind.RESOURCE, 1, _SIGNS.get(c.op, "~"), resource_heading(c), c.op.value)
+        if c.adoption is not None:
+            yield Row(RowKind.RESOURCE, 1, "=", resource_heading(c), Op.ADOPT.value)
+            if c.op is not Op.ADOPT:
+                yield Row(RowKind.STEP, 1, "~", f"{_VERBS[c.op]} {_title(c)}", c.op.value)
+        else:
+            yield Row(RowKind.RESOURCE, 1, _SIGNS.get(c.op, "~"), resource_heading(c), c.op.value)
         if c.move is not None:
             src = unit_title(c.move.from_unit_key, c.move.from_unit_name)
             dst = unit_title(c.move.to_unit_key, c.move.to_unit_name)

@@ -26,10 +26,13 @@ class Op(StrEnum):
     SAME = "same"
     READ = "read"
     REFRESH_DRIFT = "refresh-drift"
+    # Not an engine op: a create that takes over an object already on the platform
+    # (`vcorg plan --adopt`); its old inputs and outputs are the platform's object.
+    ADOPT = "adopt"
 
 
 # Ops that change something an admin must review (reads and sames do not).
-CHANGING_OPS = frozenset({Op.CREATE, Op.UPDATE, Op.DELETE, Op.REPLACE, Op.REFRESH_DRIFT})
+CHANGING_OPS = frozenset({Op.CREATE, Op.UPDATE, Op.DELETE, Op.REPLACE, Op.REFRESH_DRIFT, Op.ADOPT})
 
 
 def type_name_from_token(token: str) -> str:

@@ -180,9 +180,39 @@ class ObjectProvider(PlatformProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         org = props["organisation"]
         body = self.body(props)
+        existing = self._adoptable(org, props, body) if props.get("adopt") else None
+        if existing is not None:
+            # Adopted before any POST: the object keeps its id and link, and only the
+            # settings that differ are sent (nothing at all when they match).
+            obj = self._take_over(org, props, body, existing)
+            outs = self.outputs(props, obj)
+            outs["adopted"] = "unchanged" if obj is existing else "updated"
+            if obj is not existing:
+                self._session().cache.apply((org, self.collection.value, None), upserts=[obj])
+            return CreateResult(obj["id"], outs)
         obj = self._create_or_take_over(org, props, body)
         self._invalidate(org, props)
         return CreateResult(obj["id"], self.outputs(props, obj))
+
+    def _adoptable(self, org: str, props: Mapping[str, Any], body: JSONObject) -> JSONObject | None:
+        """The object with this name in this scope (the organisation, or the unit), if any.
+
+        Found in the organisation-wide list of the collection, read once (page by page)
+        for every adoption of the run, and indexed by scope and name.
+        """
+        session = self._session()
+        key = (org, self.collection.value, None)
+        items = session.cache.items(key, lambda: session.client.iter_objects(org, self.collection))
+        index = session.names.get(key)
+        if index is None or index[0] is not items or index[1] != len(items):
+            by_name = {
+                (o.get("unitId") if self.in_unit else None, o.get("name")): object_id
+                for object_id, o in items.items()
+            }
+            index = (items, len(items), by_name)
+            session.names[key] = index
+        found = index[2].get((self._unit_of(props), body.get("name")))
+        return items.get(found) if found is not None else None
 
     def _create_or_take_over(
         self, org: str, props: Mapping[str, Any], body: JSONObject

@@ -143,7 +143,13 @@ class RoleMembersProvider(PlatformProvider):
         current = {} if fresh else self._listed(org, *scope)
         members = self._reconcile(props, current)
         resource_id = f"{props['scopeType']}/{props['scopeKey']}/{props['role']}"
-        return CreateResult(resource_id, self._outputs(props, members))
+        outs = self._outputs(props, members)
+        if current:
+            # People already held the role: taken over, and changed only if the lists
+            # differ (re-sending an expired invitation changes nobody's role).
+            kept = set(current) == set(normalise_emails(props.get("emails") or []))
+            outs["adopted"] = "unchanged" if kept else "updated"
+        return CreateResult(resource_id, outs)
 
     @reported
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from vcorg.client import ClientSettings, PlatformClient
 
@@ -23,6 +24,11 @@ class Session:
     # Ids of objects this process created new (not replayed, not taken over): nobody can
     # have been granted a role on them yet, so their role lists need not be read first.
     fresh: set[str] = field(default_factory=set)
+    # Adoption lookups: (org, collection, None) → (the listed items, their count, and
+    # their ids by (unit id or None, name)); rebuilt when the listed items change.
+    names: dict[tuple[str, str, None], tuple[Any, int, dict[Any, str]]] = field(
+        default_factory=dict
+    )
 
 
 _SESSIONS: dict[ClientSettings, Session] = {}
