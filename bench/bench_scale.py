@@ -29,6 +29,8 @@ import itertools
 import json
 import math
 import os
+import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -98,11 +100,13 @@ class Measured:
     seconds: float
     peak_rss: int
     stdout: str
-    requests: int = 0
+    stderr: str = ""
+    cpu: float = 0.0  # user + system seconds of the whole process tree
 
 
 def measure(args: list[str], *, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> Measured:
     """Run a command; wall time and the peak RSS of its whole process tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(
         args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -122,10 +126,21 @@ def measure(args: list[str], *, env: dict[str, str], ok: tuple[int, ...] = (0,))
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode not in ok:
         tail = "\n".join(err.strip().splitlines()[-25:])
         raise SystemExit(f"bench: {' '.join(args[:3])} … failed ({proc.returncode}):\n{tail}")
-    return Measured(seconds, peak, out)
+    return Measured(seconds, peak, out, err, cpu)
+
+
+def process_cpu(pid: int) -> float:
+    """User + system seconds a running process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+UPDATE_LINE = re.compile(r"(?:Applied|Nothing to change).*?([0-9.]+) s")
 
 
 # --- the floor's child process --------------------------------------------------------------
@@ -189,6 +204,10 @@ class Row:
     seconds: float
     peak_rss: int
     requests: int = 0
+    cpu: float = 0.0
+    platform_cpu: float = 0.0
+    # For applies: the engine's update phase alone (after the plan was shown).
+    update_seconds: float | None = None
 
 
 @dataclass
@@ -254,7 +273,7 @@ def run_size(resources: int, work: Path, say: Any) -> SizeResult:
         say(f"  floor {step} ({count} resources)")
         child = [sys.executable, __file__, "--child", "floor", step, str(count)]
         m = measure([*child, floor_backend.as_uri()], env=env)
-        result.floor[step] = Row("floor", step, count, m.seconds, m.peak_rss)
+        result.floor[step] = Row("floor", step, count, m.seconds, m.peak_rss, cpu=m.cpu)
 
     # The platform's own sequential rate for the same organisation.
     say(f"  platform raw sequential create of {units} units")
@@ -286,12 +305,20 @@ def run_size(resources: int, work: Path, say: Any) -> SizeResult:
         for step, _title in STEPS:
             say(f"  vcorg {step} ({count} resources)")
             before = platform.request_count()
+            assert platform.process is not None
+            platform_before = process_cpu(platform.process.pid)
             m = measure(commands[step], env=env)
             requests = platform.request_count() - before
-            result.vcorg[step] = Row("vcorg", step, count, m.seconds, m.peak_rss, requests)
+            row = Row("vcorg", step, count, m.seconds, m.peak_rss, requests, m.cpu)
+            row.platform_cpu = process_cpu(platform.process.pid) - platform_before
+            found = UPDATE_LINE.search(m.stderr)
+            if found and step in ("apply", "change"):
+                row.update_seconds = float(found.group(1))
+            result.vcorg[step] = row
             if step == "apply":
+                # The stack's state as the backend keeps it (history and backups aside).
                 result.state_bytes = sum(
-                    p.stat().st_size for p in backend.rglob("*.json") if ".bak" not in p.name
+                    p.stat().st_size for p in (backend / ".pulumi" / "stacks").rglob("*.json")
                 )
     return result
 
@@ -305,20 +332,25 @@ def _mb(n: int) -> str:
 
 def render(results: list[SizeResult]) -> Table:
     table = Table(title="vcorg at scale vs the engine floor (same engine, same run)")
-    for header in ("resources", "step", "floor s", "vcorg s", "× floor", "req/res",
-                   "req/s", "floor RSS MB", "vcorg RSS MB"):  # fmt: skip
+    for header in ("resources", "step", "floor s", "vcorg s", "× floor", "update s",
+                   "req/res", "req/s", "vcorg CPU s", "platform CPU s", "floor RSS MB",
+                   "vcorg RSS MB"):  # fmt: skip
         table.add_column(header, justify="left" if header == "step" else "right")
     for res in results:
         for step, title in STEPS:
             fl, vc = res.floor[step], res.vcorg[step]
+            active = vc.update_seconds or vc.seconds
             table.add_row(
                 str(res.resources),
                 title,
                 f"{fl.seconds:.1f}",
                 f"{vc.seconds:.1f}",
                 f"{vc.seconds / fl.seconds:.2f}",
+                f"{vc.update_seconds:.1f}" if vc.update_seconds else "",
                 f"{vc.requests / res.resources:.2f}",
-                f"{vc.requests / vc.seconds:.0f}",
+                f"{vc.requests / active:.0f}",
+                f"{vc.cpu:.0f}",
+                f"{vc.platform_cpu:.0f}",
                 _mb(fl.peak_rss),
                 _mb(vc.peak_rss),
             )
@@ -329,8 +361,11 @@ def render(results: list[SizeResult]) -> Table:
             "",
             f"{res.raw_seconds:.1f}",
             "",
+            "",
             f"{res.raw_requests / res.resources:.2f}",
             f"{rate:.0f}",
+            "",
+            "",
             "",
             "",
         )
@@ -357,13 +392,13 @@ def targets(results: list[SizeResult]) -> list[tuple[bool, str]]:
         n = res.resources
         rate = res.raw_requests / res.raw_seconds
         apply = res.vcorg["apply"]
-        apply_rate = apply.requests / apply.seconds
+        apply_rate = apply.requests / (apply.update_seconds or apply.seconds)
         platform_time = apply.requests / rate
         budget = 1.5 * (res.floor["apply"].seconds + platform_time)
         checks.append((
             apply_rate >= 0.6 * rate,
-            f"{n}: first apply request rate {apply_rate:.0f}/s ≥ 60% of the platform's "
-            f"sequential {rate:.0f}/s ({100 * apply_rate / rate:.0f}%)",
+            f"{n}: first apply's request rate while updating {apply_rate:.0f}/s ≥ 60% of "
+            f"the platform's sequential {rate:.0f}/s ({100 * apply_rate / rate:.0f}%)",
         ))  # fmt: skip
         checks.append((
             apply.seconds <= budget,
