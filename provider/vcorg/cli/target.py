@@ -156,7 +156,7 @@ def open_org_stack(target: Target) -> OrgStack:
         from vcorg.resources import Organisation, sdk_speedups
 
         sdk_speedups.install()
-        Organisation(config.organisation, config=config, adopt=adopt)
+        Organisation(config.organisation, config=config, adopt=adopt, links=False)
 
     return OrgStack(
         StackTarget(

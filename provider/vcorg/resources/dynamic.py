@@ -16,6 +16,10 @@ class VcorgResource(Resource):
     # Outputs reserved as empty input slots, so the engine keeps what the provider returns
     # under these names (the plan reads them: `vcorg.resources.OUTPUT_SLOTS`).
     output_slots: ClassVar[tuple[str, ...]] = ()
+    # The properties a program reads back from the resource as Outputs (`res.link`). With
+    # vcorg.resources.sdk_speedups installed, only these get an Output each; the SDK would
+    # otherwise build one, with four futures, for every input of every resource.
+    read_back: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
         self,

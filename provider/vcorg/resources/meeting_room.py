@@ -41,6 +41,7 @@ class MeetingRoom(ObjectResource, module="vcorg", name=MEETING_ROOM_KIND):
 
     link: pulumi.Output[str]
     output_slots = (*META_FIELDS, "link")
+    read_back = frozenset({"link"})
 
     def __init__(
         self,

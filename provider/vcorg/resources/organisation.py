@@ -45,8 +45,12 @@ class Organisation(pulumi.ComponentResource):
         config: models.OrgConfig | None = None,
         config_path: str | PathLike[str] | Sequence[str | PathLike[str]] | None = None,
         adopt: bool | None = None,
+        links: bool = True,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """``links``: register the unit ids and the links of every waiting area and meeting
+        room as the component's outputs (the `vcorg` CLI reads them from the engine's
+        events instead, and skips gathering thousands of Outputs into one)."""
         super().__init__(COMPONENT_TYPE, resource_name, None, opts)
         if (config is None) == (config_path is None):
             raise OrganisationArgumentError(
@@ -62,14 +66,12 @@ class Organisation(pulumi.ComponentResource):
         self.units, self.waiting_areas, self.meeting_rooms, self.role_members = {}, {}, {}, {}
         for unit_key, unit in config.units.items():
             self._add_unit(unit_key, unit)
-        self.register_outputs(
-            {
-                "organisation": self.organisation,
-                "unitIds": {k: r.id for k, r in self.units.items()},
-                "waitingAreaLinks": {k: r.link for k, r in self.waiting_areas.items()},
-                "meetingRoomLinks": {k: r.link for k, r in self.meeting_rooms.items()},
-            }
-        )
+        outputs: dict[str, Any] = {"organisation": self.organisation}
+        if links:
+            outputs["unitIds"] = {k: r.id for k, r in self.units.items()}
+            outputs["waitingAreaLinks"] = {k: r.link for k, r in self.waiting_areas.items()}
+            outputs["meetingRoomLinks"] = {k: r.link for k, r in self.meeting_rooms.items()}
+        self.register_outputs(outputs)
 
     def _add_unit(self, unit_key: str, unit: models.Unit) -> None:
         res = OrganisationalUnit(

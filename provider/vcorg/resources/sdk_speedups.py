@@ -17,16 +17,17 @@ program's process spending most of its CPU in the SDK, not in vcorg:
 - **Type hints re-read per resource.** `rpc.resolve_outputs` calls
   `_types.resource_types(type(res))`, which evaluates the resource class's annotations with
   `typing.get_type_hints` for every resource. A class's hints never change: cached per class.
-- **Empty dependency lists in state.** Each registration sends a dependency list per
-  property, empty for almost all of them, and the engine stores them all (about 300 bytes
-  per resource). :func:`_prepare_resource` drops the empty ones: a property without an
-  entry has no dependencies, which is what the empty list said.
+- **An Output for every property.** `rpc.transfer_properties` gives each input of each
+  resource an Output (four futures and a task); vcorg's program reads back only a link
+  or two. Resources that declare ``read_back`` (vcorg.resources.dynamic) get Outputs for
+  those names only; the engine's answer for the others is dropped, as the SDK already
+  does for names it has no Output for.
 - **A stack trace per resource.** Every registration walks the Python stack with
   `traceback.extract_stack()` (reading source lines) and the engine stores the frames in
   state: about 2 KB per resource, more than the resource's own data. vcorg's resources are
   declared by the YAML, not by a line of Python, so the trace says nothing useful.
 
-:func:`install` applies all three to the current process; vcorg's own programs call it
+:func:`install` applies them all to the current process; vcorg's own programs call it
 before they declare resources. A Pulumi project that uses `vcorg.Organisation` may call it
 too; it then applies to every resource of that program. Each patch checks that the SDK
 still has the function it replaces, so an SDK upgrade fails loudly in
@@ -44,6 +45,7 @@ from typing import Any
 import pulumi._types as sdk_types
 import pulumi.log as sdk_log
 import pulumi.runtime.resource as sdk_resource
+import pulumi.runtime.rpc as sdk_rpc
 import pulumi.runtime.stack as sdk_stack
 from pulumi.runtime import settings as sdk_settings
 from pulumi.runtime.proto import source_pb2
@@ -104,13 +106,14 @@ async def _wait_for_rpcs(await_all_outstanding_tasks: bool = True) -> None:
             break
 
 
-def _lean_dependencies(prepare: Callable[..., Any]) -> Callable[..., Any]:
-    async def prepare_resource(*args: Any, **kwargs: Any) -> Any:
-        resolver = await prepare(*args, **kwargs)
-        deps = {k: v for k, v in resolver.property_dependencies.items() if v}
-        return resolver._replace(property_dependencies=deps)
+def _read_back_only(transfer: Callable[..., Any]) -> Callable[..., Any]:
+    def transfer_properties(res: Any, props: Any, custom: bool) -> Any:
+        wanted = getattr(type(res), "read_back", None)
+        if wanted is None or not isinstance(props, dict):
+            return transfer(res, props, custom)
+        return transfer(res, {k: v for k, v in props.items() if k in wanted}, custom)
 
-    return prepare_resource
+    return transfer_properties
 
 
 def _no_stack_trace() -> source_pb2.StackTrace:
@@ -138,9 +141,9 @@ def _cached_per_class(function: Callable[[type], dict[str, type]]) -> Callable[.
 def install() -> None:
     """Apply the speed-ups to this process (idempotent)."""
     resource_types = _require(sdk_types, "resource_types")
-    prepare = _require(sdk_resource, "prepare_resource")
+    transfer = _require(sdk_rpc, "transfer_properties")
     for module, name, replacement in (
-        (sdk_resource, "prepare_resource", _lean_dependencies(prepare)),
+        (sdk_rpc, "transfer_properties", _read_back_only(transfer)),
         (sdk_stack, "wait_for_rpcs", _wait_for_rpcs),
         (sdk_resource, "_get_stack_trace", _no_stack_trace),
         (sdk_types, "resource_types", _cached_per_class(resource_types)),

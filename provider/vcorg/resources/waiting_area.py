@@ -67,6 +67,7 @@ class WaitingArea(ObjectResource, module="vcorg", name=WAITING_AREA_KIND):
 
     link: pulumi.Output[str]
     output_slots = (*META_FIELDS, "link")
+    read_back = frozenset({"link"})
 
     def __init__(
         self,
