@@ -47,19 +47,20 @@ _MARKER_TEXT = {"secret": "(secret)", "unknown": "(known after apply)"}
 
 def clean_value(value: Any) -> Any:
     """Return *value* with engine encodings replaced by markers and tuples made lists."""
-    if isinstance(value, Marker):
-        return value
-    if isinstance(value, Mapping):
+    # A plan walks every property of every step: the common cases come first, without
+    # the (slow) abstract-base-class checks.
+    kind = type(value)
+    if kind is str:
+        if value == BLINDED_SECRET:
+            return SECRET
+        return UNKNOWN if value == UNKNOWN_PLACEHOLDER else value
+    if kind is dict or (kind is not list and isinstance(value, Mapping)):
         if value.get(SECRET_SIG_KEY) == SECRET_SIG:
             # Even a plaintext secret (showSecrets) is never carried into a plan.
             return SECRET
         return {str(k): clean_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if kind is list or kind is tuple:
         return [clean_value(v) for v in value]
-    if value == BLINDED_SECRET:
-        return SECRET
-    if value == UNKNOWN_PLACEHOLDER:
-        return UNKNOWN
     return value
 
 
