@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import signal
 import sys
@@ -150,6 +151,19 @@ def clean_diagnostic(message: str) -> str:
 Notify = Callable[[str], None]
 
 
+def engine_parallel() -> int | None:
+    """How many steps the engine runs at once: `VCORG_ENGINE_PARALLEL`, else the default
+    chosen from bench/bench_parallel.py (docs/operations.md, "Concurrency")."""
+    value = os.environ.get("VCORG_ENGINE_PARALLEL", "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return DEFAULT_PARALLEL
+
+
+# None: the engine's own default (4 per CPU). Set from measurements, see engine_parallel.
+DEFAULT_PARALLEL: int | None = None
+
+
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
@@ -267,6 +281,7 @@ class OrgStack:
                 "preview",
                 collector,
                 lambda: self.stack.preview(
+                    parallel=engine_parallel(),
                     on_event=collector,
                     refresh=refresh or None,
                     plan=str(plan_path) if save_plan else None,
@@ -301,6 +316,7 @@ class OrgStack:
                 "apply",
                 collector,
                 lambda: self.stack.up(
+                    parallel=engine_parallel(),
                     on_event=collector,
                     refresh=refresh or None,
                     plan=plan_arg,
@@ -326,7 +342,9 @@ class OrgStack:
         self._guarded(
             "destroy",
             collector,
-            lambda: self.stack.destroy(on_event=collector, color="never"),
+            lambda: self.stack.destroy(
+                on_event=collector, color="never", parallel=engine_parallel()
+            ),
         )
         return RunOutcome(steps_from_engine_events(collector.events), time.monotonic() - started)
 
