@@ -154,10 +154,12 @@ class ApplyProgress:
     @contextlib.contextmanager
     def reported(self) -> Iterator[None]:
         """An engine run that stops early says what this run did before it stopped."""
-        from vcorg.engine.run import EngineRunError
+        from vcorg.engine.run import EngineRunError, StackBusy, StackLocked
 
         try:
             yield
+        except (StackBusy, StackLocked):
+            raise  # nothing was attempted
         except EngineRunError as exc:
             failed = f"; {self.failed} failed" if self.failed else ""
             raise type(exc)(
