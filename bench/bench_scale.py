@@ -333,8 +333,8 @@ def _mb(n: int) -> str:
 def render(results: list[SizeResult]) -> Table:
     table = Table(title="vcorg at scale vs the engine floor (same engine, same run)")
     for header in ("resources", "step", "floor s", "vcorg s", "× floor", "update s",
-                   "req/res", "req/s", "vcorg CPU s", "platform CPU s", "floor RSS MB",
-                   "vcorg RSS MB"):  # fmt: skip
+                   "req/res", "req/s", "floor CPU s", "vcorg CPU s", "platform CPU s",
+                   "floor RSS MB", "vcorg RSS MB"):  # fmt: skip
         table.add_column(header, justify="left" if header == "step" else "right")
     for res in results:
         for step, title in STEPS:
@@ -349,6 +349,7 @@ def render(results: list[SizeResult]) -> Table:
                 f"{vc.update_seconds:.1f}" if vc.update_seconds else "",
                 f"{vc.requests / res.resources:.2f}",
                 f"{vc.requests / active:.0f}",
+                f"{fl.cpu:.0f}",
                 f"{vc.cpu:.0f}",
                 f"{vc.platform_cpu:.0f}",
                 _mb(fl.peak_rss),
@@ -364,6 +365,7 @@ def render(results: list[SizeResult]) -> Table:
             "",
             f"{res.raw_requests / res.resources:.2f}",
             f"{rate:.0f}",
+            "",
             "",
             "",
             "",
