@@ -77,9 +77,7 @@ def run(args: argparse.Namespace) -> int:
         with engine_errors():
             stack = open_org_stack(target)
             outcome = stack.preview(refresh=refresh, save_plan=args.out is not None)
-    plan = build_plan(
-        outcome.steps, token_email=email, console_owned=console_owned(target.config)
-    )
+    plan = build_plan(outcome.steps, token_email=email, console_owned=console_owned(target.config))
 
     # The deletion cap's base is what the plan's steps say is under management (every step
     # but a create), so the state need not be exported and parsed again.
