@@ -61,8 +61,16 @@ def _passphrase_env() -> dict[str, str]:
     return {"PULUMI_CONFIG_PASSPHRASE": ""}
 
 
-def open_stack(target: StackTarget) -> auto.Stack:
-    """Create or select the stack, with the engine from `pulumi_bin_dir()`."""
+class StackMissing(StackError):
+    """`open_stack(create=False)` found no such stack."""
+
+
+def open_stack(target: StackTarget, *, create: bool = True) -> auto.Stack:
+    """Create or select the stack, with the engine from `pulumi_bin_dir()`.
+
+    With ``create=False`` (readers such as `vcorg drift`) a missing stack is
+    `StackMissing`, and nothing is written: neither a new stack nor its config.
+    """
     bin_dir = pulumi_bin_dir()
     env = engine_env(bin_dir)
     env.update(_passphrase_env())
@@ -86,6 +94,13 @@ def open_stack(target: StackTarget) -> auto.Stack:
         secrets_provider="passphrase" if target.backend_url.startswith("file:") else None,
     )
     try:
+        if not create:
+            return auto.select_stack(
+                target.stack_name,
+                project_name=target.project_name,
+                program=target.program or (lambda: None),
+                opts=options,
+            )
         stack = auto.create_or_select_stack(
             target.stack_name,
             project_name=target.project_name,
@@ -94,6 +109,8 @@ def open_stack(target: StackTarget) -> auto.Stack:
         )
         if target.api_url:
             stack.set_config("vcorg:apiUrl", auto.ConfigValue(target.api_url))
+    except auto.errors.StackNotFoundError:
+        raise StackMissing(f"there is no stack {target.stack_name!r}") from None
     except auto.errors.CommandError as exc:
         raise StackError(first_error_line(str(exc))) from None
     return stack

@@ -38,7 +38,7 @@ def judged_outputs(
     *output_slots* are outputs the resources reserve as empty inputs: an input that is
     only such a slot says nothing about what the config sets.
     """
-    outs = {k: v for k, v in (outputs or {}).items() if k != "__provider"}
+    outs = {k: _whole(v) for k, v in (outputs or {}).items() if k != "__provider"}
     keys = {k for k, v in (inputs or {}).items() if not (v is None and k in output_slots)}
     keys |= WATCHED_OUTPUTS
     keys -= _NEVER
@@ -46,6 +46,17 @@ def judged_outputs(
     if isinstance(outs.get(MEMBERS), Mapping):
         judged[MEMBERS] = outs[MEMBERS]
     return judged
+
+
+def _whole(value: Any) -> Any:
+    """Numbers as the platform has them: Pulumi hands every number over as a float."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Mapping):
+        return {k: _whole(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole(v) for v in value]
+    return value
 
 
 def differs(recorded: Mapping[str, Any] | None, refreshed: Mapping[str, Any] | None) -> bool:
