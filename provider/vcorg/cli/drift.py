@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from vcorg.cli.arguments import Subparsers
 
 FORMATS = ("text", "markdown", "json")
-HELP = "report what changed on the platform outside vcorg since the last apply"
+HELP = "report what changed outside vcorg since the last apply"
 
 
 def register(subparsers: Subparsers) -> None:
