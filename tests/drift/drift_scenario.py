@@ -14,7 +14,7 @@ from vcorg.config import load_config
 from vcorg.config.models import OrgConfig
 from vcorg.drift.audit import AuditLog, AuditWindow
 from vcorg.drift.platform import PlatformSnapshot
-from vcorg.drift.refresh import Refreshed, _step
+from vcorg.drift.refresh import Refreshed, drift_step
 from vcorg.drift.report import DriftReport, build_report
 from vcorg.drift.state import LastUpdate, RecordedState, StateResource
 from vcorg.resources import OUTPUT_SLOTS
@@ -303,7 +303,9 @@ def report(
     results = results if results is not None else reads(snap)
     refreshed = [
         Refreshed(
-            _step(r, results.get(r.urn, r.outputs), OUTPUT_SLOTS), r, results.get(r.urn, r.outputs)
+            drift_step(r, results.get(r.urn, r.outputs), OUTPUT_SLOTS),
+            r,
+            results.get(r.urn, r.outputs),
         )
         for r in state.resources
     ]

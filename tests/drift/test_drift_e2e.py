@@ -229,10 +229,10 @@ def test_a_token_without_audit_access_says_why_for_each_item(tmp_path: Path) -> 
     ) as platform:
         vcorg = Vcorg(platform, tmp_path / "work")
         admin = "unit.admin@metro-health.example"
-        config = write_config(
-            tmp_path / "org.yaml",
-            {"housing": unit("Housing", [admin], waitingAreas={"intake": {"name": "Intake"}})},
-        )
+        reporter = "reporter@metro-health.example"
+        housing = unit("Housing", [admin], waitingAreas={"intake": {"name": "Intake"}})
+        housing["roles"]["organisationReporters"] = [reporter]
+        config = write_config(tmp_path / "org.yaml", {"housing": housing})
         assert vcorg("apply", config, "--yes").returncode == 0
         with platform.client() as http:
             housing = _find(http, "units", name="Housing")
@@ -253,3 +253,15 @@ def test_a_token_without_audit_access_says_why_for_each_item(tmp_path: Path) -> 
         [area] = data["drift"]
         assert area["properties"][0]["changedBy"]["status"] == "unavailable"
         assert data["attribution"]["available"] is False
+
+        # A plain apply reads the platform first: it reverts the rename and re-sends an
+        # invitation that expired, as docs/plan.md says.
+        assert platform.expire_invitations(reporter) == 1
+        expired = vcorg("drift", config)
+        assert f"the invitation of {reporter} as organisation reporter" in expired.stdout
+        assert vcorg("apply", config, "--yes").returncode == 0
+        [unit_] = platform.dump()["units"]
+        assert [a["name"] for a in unit_["waitingAreas"]] == ["Intake"]
+        states = {g["email"]: g["state"] for g in unit_["grants"]}
+        assert states == {admin: "active", reporter: "pending"}
+        assert vcorg("drift", config).returncode == 0

@@ -89,7 +89,7 @@ def refresh(
     for resource in resources:
         result = providers[resource.type_name].read(resource.id, dict(resource.outputs))
         outputs = dict(result.outs or {}) if result.id else None
-        yield Refreshed(_step(resource, outputs, OUTPUT_SLOTS), resource, outputs)
+        yield Refreshed(drift_step(resource, outputs, OUTPUT_SLOTS), resource, outputs)
 
 
 def _warm(session: Any, org: str, snapshot: PlatformSnapshot) -> None:
@@ -103,9 +103,10 @@ def _warm(session: Any, org: str, snapshot: PlatformSnapshot) -> None:
     session.grants.scope(org, "", lambda: grants)
 
 
-def _step(
+def drift_step(
     resource: StateResource, outputs: dict[str, Any] | None, slots: frozenset[str]
 ) -> ResourceStep:
+    """The step of one resource after its read (*outputs*; None when it is gone)."""
     recorded = judged_outputs(resource.inputs, resource.outputs, output_slots=slots)
     refreshed = None
     if outputs is not None:

@@ -93,7 +93,8 @@ def render_markdown(report: DriftReport, *, limit: int = MARKDOWN_LIMIT) -> str:
         f"{md_escape(context_sentence(report))}\n\n"
         f"{md_escape(audit_sentence(report))}\n\n"
     )
-    tail = f"### What to do\n\n{_md_prose(NEXT_STEPS)}\n" if report.has_drift else ""
+    # NEXT_STEPS is vcorg's own text, with `code` spans on purpose: not escaped.
+    tail = f"### What to do\n\n{NEXT_STEPS}\n" if report.has_drift else ""
     room = limit - len(head) - len(tail)
     body = ""
     if report.drift:
@@ -104,11 +105,6 @@ def render_markdown(report: DriftReport, *, limit: int = MARKDOWN_LIMIT) -> str:
         section = f"### {md_escape(UNMANAGED_SECTION)}\n\n"
         body += section + _unmanaged_list(report, room - len(body) - len(section))
     return head + body + tail
-
-
-def _md_prose(text: str) -> str:
-    # NEXT_STEPS is ours and uses `code` spans on purpose; nothing in it comes from outside.
-    return text
 
 
 def _coverage_table(report: DriftReport) -> str:

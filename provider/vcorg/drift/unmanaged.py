@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from vcorg.client import JSONObject
@@ -133,18 +133,12 @@ def find_unmanaged(
             item = _describe(kind, obj, snapshot)
             ignored = match(rules, item)
             key = declared.get((kind, item.unit_name or "", item.name)) if kind != "grant" else None
-            mine.append(_with(item, ignored=ignored, config_key=key))
+            mine.append(replace(item, ignored=ignored, config_key=key))
         ignored_count = sum(1 for u in mine if u.ignored is not None)
         coverage.append(Coverage(kind, managed, len(mine) - ignored_count, ignored_count))
         found.extend(mine)
     found.sort(key=lambda u: u.sort_key)
     return found, coverage
-
-
-def _with(item: Unmanaged, **changes: Any) -> Unmanaged:
-    from dataclasses import replace
-
-    return replace(item, **changes)
 
 
 def _describe(kind: str, obj: JSONObject, snapshot: PlatformSnapshot) -> Unmanaged:
