@@ -94,11 +94,10 @@ def test_console_changes_are_reported_with_who_made_them_then_reverted(
         )
     )
     assert vcorg("apply", config, "--yes").returncode == 0
-    quiet = vcorg("drift", config)
-    assert quiet.returncode == 0, quiet
-    assert quiet.stdout.startswith("No drift: ")
 
     ids = _console_session(platform)
+    # An invitation nobody answered expires (the operator's shortcut for 30 days).
+    assert platform.expire_invitations("data.team@metro-health.example") == 1
 
     found = vcorg("drift", config)
     assert found.returncode == 2, found
@@ -118,6 +117,7 @@ def test_console_changes_are_reported_with_who_made_them_then_reverted(
     assert "(unit.create)" in line('unit "Sandbox"')
     toggle = line("suspended: false → true")
     assert "console-owned" in toggle and by_lead in toggle
+    assert "(grant.expire)" in line("the invitation of data.team@metro-health.example")
     assert "Coverage (managed ÷ all on the platform): 4 of 5 units (80%)" in text
 
     as_json = vcorg("drift", config, "--format", "json")
@@ -130,7 +130,8 @@ def test_console_changes_are_reported_with_who_made_them_then_reverted(
         for item in [*d["properties"], *d["members"], d]
         if item.get("changedBy")
     ]
-    assert actors and set(actors) == {LEAD}
+    # Everything by the clinic lead, but the expiry (the platform operator's shortcut).
+    assert set(actors) == {LEAD, "operator"} and actors.count("operator") == 1
     [oncology] = [d for d in data["drift"] if d["key"] == "oncology-clinic"]
     assert oncology["consoleOwnedOnly"] is True  # shown, but not counted as drift
     assert data["summary"]["consoleOwnedChanges"] == 1
@@ -162,32 +163,27 @@ def test_console_changes_are_reported_with_who_made_them_then_reverted(
         assert _find(http, "waiting-areas", id=ids["chemo"])["name"] == "Chemotherapy Day Unit"
         assert _find(http, "waiting-areas", id=ids["oncology"])["suspended"] is True
         assert _find(http, "meeting-rooms", name="Case Review")
+        grants = {g["email"]: g["state"] for g in iter_objects(http, "grants")}
+        assert grants["data.team@metro-health.example"] == "pending"  # re-sent
+        assert "locum@metro-health.example" not in grants
 
     sandbox_only = vcorg("drift", config)
     assert sandbox_only.returncode == 2, sandbox_only
     assert "0 changed, 0 deleted, 0 people added, 0 removed" in sandbox_only.stdout
 
-    # Ignored: known, listed, and no longer drift.
+    # Ignored: known, listed, and no longer drift. And the console owns `suspended`:
+    # changing it again is reported, never drift.
     org.write_text(
         org.read_text()
         + "drift:\n  ignoreUnmanaged:\n    - {kind: unit, name: Sandbox, reason: training}\n"
     )
-    ignored = vcorg("drift", config)
-    assert ignored.returncode == 0, ignored
-    assert 'ignored by drift.ignoreUnmanaged "Sandbox": training' in ignored.stdout
-
-    # The console owns `suspended`: changing it again is reported, never drift.
     with platform.client(platform.create_token(LEAD)) as http:
         _ok(http.patch(f"waiting-areas/{ids['oncology']}", json={"suspended": False}))
-    owned = vcorg("drift", config)
-    assert owned.returncode == 0, owned
-    assert "1 console-owned change (not drift)" in owned.stdout
-
-    # Deleted instead of ignored: quiet too.
-    with platform.client() as http:
-        _ok(http.delete(f"units/{ids['sandbox']}"))
-    org.write_text(org.read_text().split("drift:\n")[0])
-    assert vcorg("drift", config).returncode == 0
+    quiet = vcorg("drift", config)
+    assert quiet.returncode == 0, quiet
+    assert quiet.stdout.startswith("No drift: ")
+    assert 'ignored by drift.ignoreUnmanaged "Sandbox": training' in quiet.stdout
+    assert "1 console-owned change (not drift)" in quiet.stdout
 
 
 def test_drift_against_an_empty_state(tmp_path: Path) -> None:
@@ -246,19 +242,11 @@ def test_a_token_without_audit_access_says_why_for_each_item(tmp_path: Path) -> 
         assert '"Intake" → "Front desk"' in line
         assert f"attribution unavailable: the token's account ({admin}) may not read" in line
         assert "only a system administrator can read the audit log" in line
-        data = json.loads(
-            vcorg("drift", config, "--format", "json", env={"VCORG_TOKEN": token}).stdout
-        )
-        jsonschema.Draft202012Validator(SCHEMA).validate(data)
-        [area] = data["drift"]
-        assert area["properties"][0]["changedBy"]["status"] == "unavailable"
-        assert data["attribution"]["available"] is False
+        assert "Attribution unavailable: the token's account" in run.stdout
 
         # A plain apply reads the platform first: it reverts the rename and re-sends an
         # invitation that expired, as docs/plan.md says.
         assert platform.expire_invitations(reporter) == 1
-        expired = vcorg("drift", config)
-        assert f"the invitation of {reporter} as organisation reporter" in expired.stdout
         assert vcorg("apply", config, "--yes").returncode == 0
         [unit_] = platform.dump()["units"]
         assert [a["name"] for a in unit_["waitingAreas"]] == ["Intake"]
