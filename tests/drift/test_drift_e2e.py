@@ -228,7 +228,8 @@ def test_a_token_without_audit_access_says_why_for_each_item(tmp_path: Path) -> 
         reporter = "reporter@metro-health.example"
         housing = unit("Housing", [admin], waitingAreas={"intake": {"name": "Intake"}})
         housing["roles"]["organisationReporters"] = [reporter]
-        config = write_config(tmp_path / "org.yaml", {"housing": housing})
+        benefits = unit("Benefits", ["other.admin@metro-health.example"])
+        config = write_config(tmp_path / "org.yaml", {"housing": housing, "benefits": benefits})
         assert vcorg("apply", config, "--yes").returncode == 0
         with platform.client() as http:
             housing = _find(http, "units", name="Housing")
@@ -243,12 +244,15 @@ def test_a_token_without_audit_access_says_why_for_each_item(tmp_path: Path) -> 
         assert f"attribution unavailable: the token's account ({admin}) may not read" in line
         assert "only a system administrator can read the audit log" in line
         assert "Attribution unavailable: the token's account" in run.stdout
+        # It sees one unit of two: the other is not checked, and not called deleted.
+        assert "2 managed resources are not visible to this token" in run.stdout
+        assert "0 deleted" in run.stdout and "0 unmanaged objects" in run.stdout
 
         # A plain apply reads the platform first: it reverts the rename and re-sends an
         # invitation that expired, as docs/plan.md says.
         assert platform.expire_invitations(reporter) == 1
         assert vcorg("apply", config, "--yes").returncode == 0
-        [unit_] = platform.dump()["units"]
+        [unit_] = [u for u in platform.dump()["units"] if u["name"] == "Housing"]
         assert [a["name"] for a in unit_["waitingAreas"]] == ["Intake"]
         states = {g["email"]: g["state"] for g in unit_["grants"]}
         assert states == {admin: "active", reporter: "pending"}

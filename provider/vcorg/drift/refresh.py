@@ -9,6 +9,10 @@ further requests (only an object missing from every list is asked for by id).
 The result is one `ResourceStep` per resource, `refresh-drift` with the recorded and
 refreshed states when they differ and `same` otherwise: exactly what a refreshed plan's
 steps say about drift, so `vcorg.plan` describes both alike.
+
+A token that is not a system administrator sees only part of the organisation: an object
+in none of its lists is asked for by id, and one it may not read (403) is reported as not
+visible, with the role memberships on it, rather than as deleted.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vcorg.client import ClientSettings, Collection
+from vcorg.client import ClientSettings, Collection, Forbidden, NotFound
 from vcorg.plan.drift import differs, judged_outputs
 from vcorg.plan.steps import DRIFT_CHANGED, DRIFT_DELETED, Op, ResourceStep
+from vcorg.vocabulary import ROLE_MEMBERS_KIND
 
 from .platform import PlatformSnapshot
 from .state import StateResource
@@ -49,6 +54,15 @@ class Refreshed:
     recorded: StateResource
     # What the provider's read returned (outputs); None when the object is gone.
     outputs: dict[str, Any] | None
+    # False when the token may not read the object (or the scope of a role): not checked.
+    visible: bool = True
+
+
+_COLLECTIONS = {
+    "OrganisationalUnit": Collection.UNITS,
+    "WaitingArea": Collection.WAITING_AREAS,
+    "MeetingRoom": Collection.MEETING_ROOMS,
+}
 
 
 def refresh(
@@ -68,12 +82,7 @@ def refresh(
         WAITING_AREA_PROVIDER,
     )
     from vcorg.resources.session import session_for
-    from vcorg.vocabulary import (
-        MEETING_ROOM_KIND,
-        ROLE_MEMBERS_KIND,
-        UNIT_KIND,
-        WAITING_AREA_KIND,
-    )
+    from vcorg.vocabulary import MEETING_ROOM_KIND, UNIT_KIND, WAITING_AREA_KIND
 
     providers: Mapping[str, Any] = {
         UNIT_KIND: UNIT_PROVIDER,
@@ -86,10 +95,46 @@ def refresh(
         provider.configure(request)
     session = session_for(ClientSettings(api_url=api_url, token=token))
     _warm(session, organisation, snapshot)
-    for resource in resources:
+    hidden: set[str] = set()
+    # Objects first, so the role memberships on a scope the token cannot see are known.
+    ordered = sorted(resources, key=lambda r: (r.type_name == ROLE_MEMBERS_KIND, r.urn))
+    for resource in ordered:
+        collection = _COLLECTIONS.get(resource.type_name)
+        if collection is None:
+            visible = str(resource.outputs.get("scopeId")) not in hidden
+        else:
+            visible = _visible(session.client, organisation, collection, resource, snapshot)
+        if not visible:
+            hidden.add(resource.id)
+            yield Refreshed(
+                drift_step(resource, resource.outputs, OUTPUT_SLOTS),
+                resource,
+                resource.outputs,
+                visible=False,
+            )
+            continue
         result = providers[resource.type_name].read(resource.id, dict(resource.outputs))
         outputs = dict(result.outs or {}) if result.id else None
         yield Refreshed(drift_step(resource, outputs, OUTPUT_SLOTS), resource, outputs)
+
+
+def _visible(
+    client: Any,
+    org: str,
+    collection: Collection,
+    resource: StateResource,
+    snapshot: PlatformSnapshot,
+) -> bool:
+    """Whether the token may read the object (a missing one counts: it is deleted)."""
+    if resource.id in snapshot.collection(collection):
+        return True
+    try:
+        client.get_object(org, collection, resource.id)
+    except NotFound:
+        return True
+    except Forbidden:
+        return False
+    return True
 
 
 def _warm(session: Any, org: str, snapshot: PlatformSnapshot) -> None:

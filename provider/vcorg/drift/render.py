@@ -166,6 +166,7 @@ def report_to_dict(report: DriftReport) -> dict[str, Any]:
             "unmanaged": c.unmanaged,
             "ignored": c.ignored,
             "managedResources": report.managed,
+            "notVisible": report.not_visible,
         },
         "lastApply": None
         if last is None

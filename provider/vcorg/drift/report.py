@@ -75,6 +75,8 @@ class DriftReport:
     audit: AuditWindow
     attributions: Mapping[AttributionKey, Attribution] = field(default_factory=dict)
     requests: int = 0
+    # Managed resources the token may not read (a unit it holds no role in): not checked.
+    not_visible: int = 0
 
     @property
     def counts(self) -> DriftCounts:
@@ -122,7 +124,8 @@ def build_report(
     window: AuditWindow,
     requests: int = 0,
 ) -> DriftReport:
-    refreshed = list(refreshed)
+    everything = list(refreshed)
+    refreshed = [r for r in everything if r.visible]
     plan = build_plan(
         [r.step for r in refreshed], console_owned=console_owned(config), token_email=token_email
     )
@@ -150,6 +153,7 @@ def build_report(
         audit=window,
         attributions=attributions,
         requests=requests,
+        not_visible=len(everything) - len(refreshed),
     )
 
 

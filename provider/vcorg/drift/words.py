@@ -61,12 +61,15 @@ def context_sentence(report: DriftReport) -> str:
     if not report.state_exists or report.managed == 0:
         return f"{where}. vcorg manages nothing here yet: no apply has recorded any object."
     last = report.last_update
-    if last is None:
-        return f"{where}, against the state of the last apply ({report.managed:,} resources)."
-    return (
-        f"{where}, against the state of the last apply ({last.kind} at "
-        f"{show_time(last.started_at)}, {report.managed:,} resources)."
-    )
+    when = f"{last.kind} at {show_time(last.started_at)}, " if last is not None else ""
+    text = f"{where}, against the state of the last apply ({when}{report.managed:,} resources)."
+    if report.not_visible:
+        text += (
+            f" {_n(report.not_visible, 'managed resource is', 'managed resources are')} not "
+            f"visible to this token ({report.token_email}) and were not checked: a system "
+            "administrator's token sees the whole organisation."
+        )
+    return text
 
 
 def audit_sentence(report: DriftReport) -> str:
