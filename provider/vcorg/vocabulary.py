@@ -56,6 +56,10 @@ KIND_OF_SCOPE: dict[str, str] = {
     "waiting-area": WAITING_AREA_KIND,
     "meeting-room": MEETING_ROOM_KIND,
 }
+# The kinds of platform objects `vcorg drift` reports when no configuration manages them
+# (the scope types, and role grants), as `drift.ignoreUnmanaged` names them.
+UnmanagedKind = Literal["unit", "waiting-area", "meeting-room", "grant"]
+UNMANAGED_KINDS: tuple[UnmanagedKind, ...] = get_args(UnmanagedKind)
 
 # -- waiting-area settings ----------------------------------------------------------------
 

@@ -97,6 +97,9 @@ def test_apply_refuses_without_confirmation_when_not_a_terminal(
         (("plan", "{config}"), {"VCORG_TOKEN": ""}, "VCORG_TOKEN is not set"),
         (("plan", "{config}"), {"VCORG_API_URL": ""}, "no platform URL"),
         (("apply", "{config}", "--plan", "p.json", "--refresh"), {}, "--refresh cannot"),
+        (("apply", "{config}", "--plan", "p.json", "--no-refresh"), {}, "--no-refresh cannot"),
+        (("drift", "{config}", "--format", "yaml"), {}, "invalid choice"),
+        (("drift", "{config}"), {"VCORG_TOKEN": ""}, "VCORG_TOKEN is not set"),
     ],
 )
 def test_usage_errors_exit_64(
@@ -165,11 +168,14 @@ def test_refreshed_plan_sees_accepted_invitations(
 ) -> None:
     assert vcorg("apply", hospital, "--yes").returncode == 0
     assert platform.accept_invitations() > 0
-    stale = vcorg("plan", hospital_v2)
+    # Without a refresh the plan knows only what the last apply recorded.
+    stale = vcorg("plan", hospital_v2, "--no-refresh")
     stale_line = next(ln for ln in stale.stdout.splitlines() if "ed.quality@" in ln)
     assert "pending" in stale_line, stale
-    refreshed = vcorg("plan", hospital_v2, "--refresh")
+    # Plans read the platform first by default.
+    refreshed = vcorg("plan", hospital_v2)
     assert refreshed.returncode == 0, refreshed
+    assert "after a refresh" in refreshed.stderr
     # Accepted since the last apply: removing them removes an active role, not an invitation.
     line = next(ln for ln in refreshed.stdout.splitlines() if "ed.quality@" in ln)
     assert "remove ed.quality@" in line, refreshed

@@ -79,7 +79,9 @@ def test_the_listing_names_every_command() -> None:
         assert name in done.stdout and summary in done.stdout
 
 
-@pytest.mark.parametrize("name", ["validate", "plan", "apply", "destroy", "report", "export"])
+@pytest.mark.parametrize(
+    "name", ["validate", "plan", "apply", "destroy", "drift", "report", "export"]
+)
 def test_the_listing_says_what_each_module_says(name: str) -> None:
     """The summaries `vcorg --help` shows without importing match the modules' own."""
     from vcorg.cli import COMMANDS, build_parser

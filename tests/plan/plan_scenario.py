@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from vcorg.plan import ResourceStep
+from vcorg.plan.drift import judged_outputs
+from vcorg.resources import OUTPUT_SLOTS
 
 ORG = "st-elsewhere"
 STACK_URN = "urn:pulumi:prod::vcorg::vcorg:index:Organisation$pulumi-python:dynamic/vcorg:"
@@ -122,7 +124,154 @@ def step(
     old_out: dict | None = None,
     new_out: dict | None = None,
 ) -> ResourceStep:
-    return ResourceStep(urn(type_name, name), type_name, name, op, old, new, old_out, new_out)
+    """One step; a `refresh-drift` carries its drift as the engine's refresh would."""
+    if op != "refresh-drift":
+        return ResourceStep(urn(type_name, name), type_name, name, op, old, new, old_out, new_out)
+    return ResourceStep(
+        urn(type_name, name),
+        type_name,
+        name,
+        op,
+        old,
+        new,
+        old_out,
+        new_out,
+        drift="changed",
+        recorded_outputs=judged_outputs(old, old_out, output_slots=OUTPUT_SLOTS),
+        refreshed_outputs=judged_outputs(new, new_out, output_slots=OUTPUT_SLOTS),
+    )
+
+
+def drifted(
+    type_name: str,
+    name: str,
+    op: str,
+    *,
+    recorded: tuple[dict, dict],
+    refreshed: tuple[dict, dict] | None,
+    new: dict | None,
+    new_out: dict | None = None,
+) -> ResourceStep:
+    """A step of a refreshed plan whose refresh found drift, as `steps_from_engine_events`
+    builds it: *recorded* and *refreshed* are (inputs, outputs) from the last apply and
+    from the platform (None: deleted); the program step's old is the refreshed state."""
+    rec_in, rec_out = recorded
+    old_in, old_out = refreshed if refreshed is not None else (None, None)
+    return ResourceStep(
+        urn(type_name, name),
+        type_name,
+        name,
+        op,
+        old_in,
+        new,
+        old_out,
+        new_out,
+        drift="changed" if refreshed is not None else "deleted",
+        recorded_outputs=judged_outputs(rec_in, rec_out, output_slots=OUTPUT_SLOTS),
+        refreshed_outputs=(
+            judged_outputs(old_in, old_out, output_slots=OUTPUT_SLOTS)
+            if refreshed is not None
+            else None
+        ),
+    )
+
+
+CONSOLE_OWNED = {("WaitingArea", "cardiology-clinic"): frozenset({"suspended"})}
+
+
+def drift_change_set() -> list[ResourceStep]:
+    """A refreshed plan after console edits, each kind of drift once, plus a config change.
+
+    - the clinic was renamed in the console (reverted) and suspended (console-owned, kept);
+    - a provider was removed and a locum added in the console (both reverted);
+    - a reporter's invitation expired (re-sent);
+    - a meeting room's link was reset (only recorded: vcorg cannot set links);
+    - a meeting room was deleted in the console (created again);
+    - the unit's description changes in the configuration (not drift).
+    """
+    clinic = waiting_area("cardiology-clinic", "cardiology", "Cardiology Clinic")
+    clinic_out = {**clinic, "id": "wa_1", "version": 3, "link": "https://v.example/wait/abc"}
+    console = {**clinic, "name": "Heart Clinic", "suspended": True}
+    console_out = {**clinic_out, "name": "Heart Clinic", "suspended": True, "version": 5}
+    providers = role_members(
+        "cardiology",
+        "waiting-area",
+        "cardiology-clinic",
+        "service-provider",
+        ["dr.a@x.example", "dr.b@x.example"],
+    )
+    providers_out = {
+        **providers,
+        **members_out({"dr.a@x.example": "active", "dr.b@x.example": "active"}),
+    }
+    providers_now = {**providers, "emails": ["dr.a@x.example", "locum@x.example"]}
+    providers_now_out = {
+        **providers_now,
+        **members_out({"dr.a@x.example": "active", "locum@x.example": "pending"}),
+    }
+    reporters = role_members(
+        "cardiology", "unit", "cardiology", "organisation-reporter", ["rep@x.example"]
+    )
+    reporters_out = {**reporters, **members_out({"rep@x.example": "pending"})}
+    reporters_now = {**reporters, "emails": []}
+    reporters_now_out = {**reporters_now, **members_out({"rep@x.example": "expired"})}
+    mdt = meeting_room("mdt", "cardiology", "MDT", description="Weekly")
+    mdt_out = {**mdt, "id": "mr_1", "version": 1, "link": "https://v.example/room/old"}
+    mdt_now = {**mdt_out, "link": "https://v.example/room/new", "version": 2}
+    huddle = meeting_room("huddle", "cardiology", "Huddle")
+    huddle_out = {**huddle, "id": "mr_2", "version": 1, "link": "https://v.example/room/h"}
+    return [
+        step(
+            "OrganisationalUnit",
+            "cardiology",
+            "update",
+            unit("cardiology", "Cardiology"),
+            unit("cardiology", "Cardiology", description="Heart and vascular care"),
+        ),
+        drifted(
+            "WaitingArea",
+            "cardiology-clinic",
+            "update",
+            recorded=(clinic, clinic_out),
+            refreshed=(console, console_out),
+            # The console owns `suspended`: the program keeps the platform's value.
+            new={**clinic, "suspended": True},
+        ),
+        drifted(
+            "RoleMembers",
+            "cardiology-clinic.service-provider",
+            "update",
+            recorded=(providers, providers_out),
+            refreshed=(providers_now, providers_now_out),
+            new=providers,
+        ),
+        drifted(
+            "RoleMembers",
+            "cardiology.organisation-reporter",
+            "update",
+            recorded=(reporters, reporters_out),
+            refreshed=(reporters_now, reporters_now_out),
+            new=reporters,
+        ),
+        drifted(
+            "MeetingRoom",
+            "mdt",
+            "refresh-drift",
+            recorded=(mdt, mdt_out),
+            refreshed=(mdt, mdt_now),
+            new=mdt,
+            new_out=mdt_now,
+        ),
+        drifted(
+            "MeetingRoom",
+            "huddle",
+            "create",
+            recorded=(huddle, huddle_out),
+            refreshed=None,
+            new=huddle,
+        ),
+        same("OrganisationalUnit", "dentistry", unit("dentistry", "Dentistry")),
+    ]
 
 
 def same(type_name: str, name: str, props: dict) -> ResourceStep:

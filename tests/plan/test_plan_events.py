@@ -349,12 +349,16 @@ def test_refresh_drift_is_seen_on_the_outputs_event() -> None:
     # The drift is from what the last apply recorded to what the platform holds now.
     assert steps["u"].old_outputs == recorded
     assert steps["u"].new_outputs == refreshed
+    assert steps["u"].drift == "changed" and steps["v"].drift is None
     plan = build_plan(steps.values())
     assert plan.summary.drifted == 1
-    [change] = plan.units[0].resources
-    assert [(p.path, p.old, p.new) for p in change.properties] == [
+    # Drift is kept apart from what apply does: nothing, here, but record it.
+    assert plan.units == ()
+    [drift] = plan.drift
+    assert [(p.path, p.old, p.new) for p in drift.properties] == [
         ("description", "", "changed on the platform")
     ]
+    assert drift.reverted is False
 
 
 def test_accepted_invitations_and_new_versions_are_not_drift() -> None:

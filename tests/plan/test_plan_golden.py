@@ -16,7 +16,12 @@ import jsonschema
 import pytest
 from rich.console import Console
 
-from tests.plan.plan_scenario import TOKEN_EMAIL, rich_change_set
+from tests.plan.plan_scenario import (
+    CONSOLE_OWNED,
+    TOKEN_EMAIL,
+    drift_change_set,
+    rich_change_set,
+)
 from vcorg.plan import Plan, build_plan
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -48,6 +53,22 @@ def test_rich_change_set_matches_golden(name: str, render: object) -> None:
     _check(name, render(_plan()))  # type: ignore[operator]
 
 
+def _drift_plan() -> Plan:
+    return build_plan(drift_change_set(), token_email=TOKEN_EMAIL, console_owned=CONSOLE_OWNED)
+
+
+@pytest.mark.parametrize(
+    ("name", "render"),
+    [
+        ("drift_change_set.txt", Plan.to_text),
+        ("drift_change_set.md", Plan.to_markdown),
+        ("drift_change_set.json", Plan.to_json),
+    ],
+)
+def test_refreshed_plan_with_drift_matches_golden(name: str, render: object) -> None:
+    _check(name, render(_drift_plan()))  # type: ignore[operator]
+
+
 def test_no_change_plan_is_one_line_in_text_and_markdown() -> None:
     plan = build_plan([])
     assert plan.to_text() == "No changes. The platform matches the configuration.\n"
@@ -58,7 +79,7 @@ def test_no_change_plan_is_one_line_in_text_and_markdown() -> None:
 def test_json_rendering_validates_against_committed_schema() -> None:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    for plan in (_plan(), build_plan([])):
+    for plan in (_plan(), _drift_plan(), build_plan([])):
         jsonschema.Draft202012Validator(schema).validate(json.loads(plan.to_json()))
 
 

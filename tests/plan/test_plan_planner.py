@@ -22,7 +22,6 @@ from vcorg.plan import (
     SECRET,
     UNKNOWN,
     MemberAction,
-    Op,
     PropertyAction,
     PropertyChange,
     ResourceChange,
@@ -239,9 +238,12 @@ def test_drift_compares_outputs_of_configured_properties_only() -> None:
     props = unit("u", "U")
     old_out = {"id": "unit_1", "version": 3, "name": "U", "description": ""}
     new_out = {"id": "unit_1", "version": 4, "name": "U (renamed in console)", "description": ""}
-    c = _only([step("OrganisationalUnit", "u", "refresh-drift", props, props, old_out, new_out)])
-    assert c.op is Op.REFRESH_DRIFT
-    assert c.properties == (
+    plan = build_plan(
+        [step("OrganisationalUnit", "u", "refresh-drift", props, props, old_out, new_out)]
+    )
+    assert plan.units == ()
+    [d] = plan.drift
+    assert d.properties == (
         PropertyChange("name", PropertyAction.CHANGE, "U", "U (renamed in console)"),
     )
 
@@ -411,3 +413,37 @@ def test_an_update_with_nothing_visible_says_why() -> None:
     assert text.splitlines()[-1] == (
         "    (only internal identifiers or platform-managed fields differ)"
     )
+
+
+# --- drift in a refreshed plan -------------------------------------------------------
+
+
+def test_console_owned_only_drift_is_shown_but_not_counted() -> None:
+    from tests.plan.plan_scenario import drifted
+
+    area = waiting_area("w", "u", "W")
+    out = {**area, "link": "https://v.example/wait/w", "version": 1}
+    console = {**area, "suspended": True}
+    step_ = drifted(
+        "WaitingArea",
+        "w",
+        "same",
+        recorded=(area, out),
+        refreshed=(console, {**out, "suspended": True, "version": 2}),
+        new=console,
+    )
+    owned = {("WaitingArea", "w"): frozenset({"suspended"})}
+    plan = build_plan([step_], console_owned=owned)
+    [d] = plan.drift
+    assert d.console_owned_only and d.properties[0].console_owned
+    assert plan.summary.drifted == 0 and not plan.has_changes
+    assert "console-owned" in plan.to_text()
+    # Without the console owning it, the same change is drift.
+    assert build_plan([step_]).summary.drifted == 1
+
+
+def test_adopt_is_a_directive_never_shown_as_a_change() -> None:
+    old = {**unit("u", "U"), "adopt": True}
+    new = {**unit("u", "U (renamed)"), "adopt": False}
+    c = _only([step("OrganisationalUnit", "u", "update", old, new)])
+    assert [p.path for p in c.properties] == ["name"]

@@ -121,13 +121,16 @@ def test_rendering_is_deterministic_and_formats_agree(steps, rnd, token) -> None
     assert _risk_count(text) == _risk_count(md) == len(data["riskFlags"])
     ops = [st_.op.value for st_ in steps]
     assert s["creates"] == ops.count("create") and s["deletes"] == ops.count("delete")
-    # Every changed resource appears once in JSON and once as a heading in the text.
+    # Every changed resource appears once in JSON and once as a heading in the text;
+    # drift is kept apart, once per drifted resource.
     resources = [r for u in data["units"] for r in u["resources"]]
-    changed = sum(op in ("create", "update", "delete", "replace", "refresh-drift") for op in ops)
+    changed = sum(op in ("create", "update", "delete", "replace") for op in ops)
     assert len(resources) == changed
     headings = [
-        ln
-        for ln in text.splitlines()
-        if re.match(r"  [-+~±] (create|update|delete|replace|drifted) ", ln)
+        ln for ln in text.splitlines() if re.match(r"  [-+~±] (create|update|delete|replace) ", ln)
     ]
     assert len(headings) == changed
+    assert len(data["resourceDrift"]) == s["drifted"] == ops.count("refresh-drift")
+    drift_lines = [ln for ln in text.splitlines() if re.search(r" outside vcorg( \(|$)", ln)]
+    assert len(drift_lines) == s["drifted"]
+    assert s["unchanged"] == sum(op in ("same", "read", "refresh-drift") for op in ops)

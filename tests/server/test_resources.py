@@ -333,3 +333,29 @@ def test_deleting_a_scope_deletes_its_grants_with_audit(api: httpx.Client) -> No
     assert actions.index(("grant.delete", grant["id"])) < actions.index(
         ("waiting-area.delete", area["id"])
     )
+
+
+def test_audit_log_since_returns_only_later_events(api: httpx.Client) -> None:
+    unit = make_unit(api)
+    first = api.get("/audit", params={"limit": 500}).json()
+    while first["nextCursor"]:
+        first = api.get("/audit", params={"limit": 500, "cursor": first["nextCursor"]}).json()
+    created_at = next(e["at"] for e in first["items"] if e["objectId"] == unit["id"])
+    api.patch(f"/units/{unit['id']}", json={"description": "later"}).raise_for_status()
+
+    # `since` is inclusive, takes `Z` or an offset, and pages like every list.
+    page = api.get("/audit", params={"since": created_at, "limit": 1}).json()
+    items = page["items"]
+    while page["nextCursor"]:
+        page = api.get(
+            "/audit", params={"since": created_at, "limit": 1, "cursor": page["nextCursor"]}
+        ).json()
+        items += page["items"]
+    assert [e["action"] for e in items if e["objectId"] == unit["id"]] == [
+        "unit.create",
+        "unit.update",
+    ]
+    assert all(e["at"] >= created_at for e in items)
+    later = api.get("/audit", params={"since": "2999-01-01T00:00:00+10:00"}).json()
+    assert later == {"items": [], "nextCursor": None}
+    assert_problem(api.get("/audit", params={"since": "yesterday"}), 422, "validation")

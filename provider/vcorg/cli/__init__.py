@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "plan": "show what apply would change (dry run)",
     "apply": "make the platform match the configuration",
     "destroy": "delete every object vcorg manages for the organisation",
+    "drift": "report what changed outside vcorg since the last apply",
     "report": "review who has access, or read usage reports",
     "export": "write an existing organisation as configuration",
 }

@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vcorg.cli.arguments import add_target_command, add_yes_option, fraction
+from vcorg.cli.arguments import add_target_command, add_yes_option, fraction, refreshing
 from vcorg.cli.console import confirm, say, show_plan
 from vcorg.cli.errors import CommandFailed, ExitCode, UsageError
 from vcorg.cli.target import connected, open_org_stack
@@ -33,9 +33,10 @@ def register(subparsers: Subparsers) -> None:
         "apply",
         help_text="make the platform match the configuration",
         description=(
-            "Show the plan, check the safety rails, ask for confirmation (or take --yes) "
-            "and apply it with a progress display. Exit 0 when applied or nothing to do, "
-            "1 on error or refusal, 64 on a usage error, 130 when interrupted."
+            "Read the platform (unless --no-refresh), show the plan (drift first, each step "
+            "that reverts it marked), check the safety rails, ask for confirmation (or take "
+            "--yes) and apply it with a progress display. Exit 0 when applied or nothing to "
+            "do, 1 on error or refusal, 64 on a usage error, 130 when interrupted."
         ),
         refresh=True,
     )
@@ -66,6 +67,7 @@ def register(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from vcorg.cli.adopting import read_before_preview, with_adoptions
+    from vcorg.config.ownership import console_owned
     from vcorg.engine.progress import ApplyProgress, count_changes, summary_line
     from vcorg.engine.saved_plan import (
         SavedPlan,
@@ -75,8 +77,9 @@ def run(args: argparse.Namespace) -> int:
     )
     from vcorg.plan import build_plan
 
-    if args.plan is not None and args.refresh:
-        raise UsageError("--refresh cannot be combined with --plan: the saved plan decides")
+    if args.plan is not None and args.refresh is not None:
+        flag = "--refresh" if args.refresh else "--no-refresh"
+        raise UsageError(f"{flag} cannot be combined with --plan: the saved plan decides")
     with connected(args) as (console, target, client, email), engine_errors():
         if args.plan is not None and not target.adopt:
             # A plan saved by `plan --adopt` is applied as reviewed: with adoption.
@@ -106,13 +109,13 @@ def run(args: argparse.Namespace) -> int:
                 console,
                 f"Planning organisation {target.organisation!r} "
                 f"(stack {target.stack_name!r}) against {target.api_url}"
-                f"{' after a refresh' if args.refresh else ''}...",
+                f"{' after a refresh' if refreshing(args) else ''}...",
             )
-            preview = stack.preview(refresh=args.refresh, save_plan=True)
+            preview = stack.preview(refresh=refreshing(args), save_plan=True)
             steps = with_adoptions(preview.steps, snapshot)
-            pulumi_plan, refresh = preview.pulumi_plan, args.refresh
+            pulumi_plan, refresh = preview.pulumi_plan, refreshing(args)
 
-        plan = build_plan(steps, token_email=email)
+        plan = build_plan(steps, token_email=email, console_owned=console_owned(target.config))
         show_plan(plan)
         if not plan.has_changes:
             return ExitCode.OK

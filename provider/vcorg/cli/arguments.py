@@ -66,10 +66,18 @@ def add_refresh_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--refresh",
         action=argparse.BooleanOptionalAction,
-        default=False,
-        help="read every managed object from the platform first, so changes made outside "
-        "vcorg (drift) show in the plan",
+        # None: not given. Plans read the platform unless --no-refresh says otherwise.
+        default=None,
+        help="read every managed object from the platform first (the default), so the plan "
+        "is against the platform as it is now and shows changes made outside vcorg (drift) "
+        "apart from what apply will do; --no-refresh plans against the state of the last "
+        "apply only",
     )
+
+
+def refreshing(args: argparse.Namespace) -> bool:
+    """Whether a plan reads the platform first: yes, unless --no-refresh."""
+    return args.refresh is not False
 
 
 def add_yes_option(parser: argparse.ArgumentParser, what: str) -> None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vcorg.cli.arguments import add_target_command
+from vcorg.cli.arguments import add_target_command, refreshing
 from vcorg.cli.console import say, show_plan
 from vcorg.cli.errors import CommandFailed, ExitCode
 from vcorg.cli.target import connected, open_org_stack
@@ -26,10 +26,12 @@ def register(subparsers: Subparsers) -> None:
         "plan",
         help_text="show what apply would change (dry run)",
         description=(
-            "Preview the changes that would make the platform match the configuration and "
-            "print them as a reviewable plan. Nothing on the platform changes. Exit 0 on "
-            "success (with --detailed-exitcode: 0 no changes, 2 changes), 1 on error, "
-            "64 on a usage error."
+            "Read the platform (unless --no-refresh), preview the changes that would make it "
+            "match the configuration and print them as a reviewable plan: what changed "
+            "outside vcorg since the last apply (drift) first, then what apply will do, each "
+            "step that reverts drift marked. Nothing on the platform changes. Exit 0 on "
+            "success (with --detailed-exitcode: 0 no changes, 2 changes or drift), 1 on "
+            "error, 64 on a usage error."
         ),
         refresh=True,
     )
@@ -56,23 +58,25 @@ def register(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from vcorg.cli.adopting import read_before_preview, with_adoptions
+    from vcorg.config.ownership import console_owned
     from vcorg.engine.saved_plan import SavedPlan, config_digest
     from vcorg.plan import MARKDOWN_LIMIT, build_plan
     from vcorg.plan.render_markdown import md_escape
 
+    refresh = refreshing(args)
     with connected(args) as (console, target, client, email):
         # Read before the preview, so a change made while it runs is caught at apply.
         snapshot, platform = read_before_preview(client, target, fingerprint=args.out is not None)
         say(
             console,
             f"Planning organisation {target.organisation!r} (stack {target.stack_name!r}) "
-            f"against {target.api_url}{' after a refresh' if args.refresh else ''}...",
+            f"against {target.api_url}{' after a refresh' if refresh else ''}...",
         )
         with engine_errors():
             stack = open_org_stack(target)
-            outcome = stack.preview(refresh=args.refresh, save_plan=args.out is not None)
+            outcome = stack.preview(refresh=refresh, save_plan=args.out is not None)
     steps = with_adoptions(outcome.steps, snapshot)
-    plan = build_plan(steps, token_email=email)
+    plan = build_plan(steps, token_email=email, console_owned=console_owned(target.config))
 
     # The deletion cap's base is what the plan's steps say is under management (every step
     # but a create), so the state need not be exported and parsed again.
@@ -105,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
             organisation=target.organisation,
             stack=target.stack_name,
             api_url=target.api_url,
-            refresh=args.refresh,
+            refresh=refresh,
             config_digest=config_digest(target.config),
             platform=platform,
             steps=steps,

@@ -399,6 +399,27 @@ class PlatformClient:
             state=state,
         )
 
+    def iter_audit(
+        self, org: str, *, since: str | None = None, page_size: int = 500
+    ) -> Iterator[JSONObject]:
+        """The audit log oldest first, page by page; with ``since`` (RFC 3339), only the
+        events at or after it. Only a system administrator may read it (else `Forbidden`)."""
+        params: dict[str, Any] = {"limit": page_size}
+        if since is not None:
+            params["since"] = since
+        while True:
+            body: JSONObject = self.request(
+                "GET",
+                f"/orgs/{org}/audit",
+                params=params,
+                action=f"read the audit log of organisation '{org}'",
+            ).json()
+            yield from body.get("items", [])
+            cursor = body.get("nextCursor")
+            if not cursor:
+                return
+            params["cursor"] = cursor
+
     def reset_meeting_room_link(self, org: str, room_id: str) -> JSONObject:
         response = self.request(
             "POST",

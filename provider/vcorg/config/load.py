@@ -240,6 +240,11 @@ class _Merger:
             self.head = head
             self.head_file = file
             return
+        if head.drift.ignore_unmanaged:
+            # Each file may name the unmanaged objects it knows of: the lists are joined.
+            rules = [*self.head.drift.ignore_unmanaged, *head.drift.ignore_unmanaged]
+            drift = self.head.drift.model_copy(update={"ignore_unmanaged": rules})
+            self.head = self.head.model_copy(update={"drift": drift})
         for attr, alias, rule in (
             ("api_version", "apiVersion", "api-version-mismatch"),
             ("organisation", "organisation", "organisation-mismatch"),

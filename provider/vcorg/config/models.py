@@ -8,7 +8,7 @@ generated ``docs/config-reference.md``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 from pydantic.alias_generators import to_camel
@@ -37,6 +37,7 @@ from vcorg.vocabulary import (
     WEEKDAYS,
     CallerDetailType,
     Day,
+    UnmanagedKind,
     WaitingAreaType,
 )
 
@@ -65,6 +66,11 @@ Tag = Annotated[
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_LENGTH)]
 CallerKey = Annotated[
     str, StringConstraints(pattern=CALLER_KEY_PATTERN, max_length=MAX_CALLER_KEY_LENGTH)
+]
+NamePattern = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH * 3),
+    AfterValidator(visible_text),
 ]
 
 
@@ -117,6 +123,28 @@ class Defaults(_Model):
             "that was configured by hand under vcorg."
         ),
         examples=[True],
+    )
+    console_owned: ConsoleOwned = Field(
+        default_factory=lambda: ConsoleOwned(),
+        description=(
+            "Fields the people who run the clinics own, organisation-wide, per kind. vcorg "
+            "sets them when it creates an object and never reverts them afterwards "
+            "(Pulumi's `ignoreChanges`); `vcorg drift` shows their changes as console-owned, "
+            "not as drift. An object's own `consoleOwned` adds to these."
+        ),
+        examples=[{"waitingAreas": ["suspended", "suspendedMessageForCallers"]}],
+    )
+
+
+def _console_owned(kind: str, example: list[str]) -> Any:
+    return Field(
+        default_factory=list,
+        description=(
+            f"Fields of this {kind} that the console owns, besides those in "
+            "`defaults.consoleOwned`: set when vcorg creates it, never reverted afterwards, "
+            "and reported by `vcorg drift` as console-owned rather than as drift."
+        ),
+        examples=[example],
     )
 
 
@@ -220,6 +248,10 @@ class WaitingArea(_Model):
     new one would have a new link and strand everyone holding the old one.
     """
 
+    # Fields that are not settings of the object itself (people, children, references,
+    # vcorg's own directives); every other field is sent to the platform.
+    NOT_SETTINGS: ClassVar[frozenset[str]] = frozenset({"roles", "console_owned"})
+
     name: Name = Field(
         description="Display name, 1–100 characters, unique within the unit. Free to change.",
         examples=["General Medicine Clinic"],
@@ -274,10 +306,15 @@ class WaitingArea(_Model):
     roles: WaitingAreaRoles = Field(
         default_factory=WaitingAreaRoles, description="People invited to this waiting area."
     )
+    console_owned: list[WaitingAreaSetting] = _console_owned(
+        "waiting area", ["suspended", "informationForCallers"]
+    )
 
 
 class MeetingRoom(_Model):
     """A permanent video room where staff meet each other."""
+
+    NOT_SETTINGS: ClassVar[frozenset[str]] = frozenset({"roles", "waiting_area", "console_owned"})
 
     name: Name = Field(
         description="Display name, 1–100 characters, unique within the unit.",
@@ -302,10 +339,15 @@ class MeetingRoom(_Model):
     roles: MeetingRoomRoles = Field(
         default_factory=MeetingRoomRoles, description="People invited to this room."
     )
+    console_owned: list[MeetingRoomSetting] = _console_owned("meeting room", ["description"])
 
 
 class Unit(_Model):
     """An organisational unit, e.g. Cancer Care or Housing."""
+
+    NOT_SETTINGS: ClassVar[frozenset[str]] = frozenset(
+        {"roles", "waiting_areas", "meeting_rooms", "console_owned"}
+    )
 
     name: Name = Field(
         description="Display name, 1–100 characters, unique in the organisation.",
@@ -326,6 +368,43 @@ class Unit(_Model):
     meeting_rooms: dict[Key, MeetingRoom] = Field(
         default_factory=dict,
         description="Meeting rooms by key (lowercase slug, unique across the organisation).",
+    )
+    console_owned: list[UnitSetting] = _console_owned("unit", ["description"])
+
+
+class IgnoreUnmanaged(_Model):
+    """Objects on the platform that no configuration manages and `vcorg drift` should not
+    report as drift (console-only units, rooms or grants that are known and wanted)."""
+
+    kind: UnmanagedKind = Field(
+        description="What kind of object: `unit`, `waiting-area`, `meeting-room` or `grant`.",
+        examples=["meeting-room"],
+    )
+    name: NamePattern = Field(
+        description=(
+            "Name pattern, matched against the whole name (a grant's: its email, "
+            "case-insensitively): `*` is any text, `?` one character, `[abc]` one of those."
+        ),
+        examples=["Training *"],
+    )
+    reason: Text = Field(
+        default="",
+        description="Why these objects are left to the console; shown in `vcorg drift`.",
+        examples=["Sandbox rooms the clinics make for onboarding"],
+    )
+
+
+class Drift(_Model):
+    """How `vcorg drift` judges the organisation."""
+
+    ignore_unmanaged: list[IgnoreUnmanaged] = Field(
+        default_factory=list,
+        description=(
+            "Unmanaged objects that are not drift. `vcorg drift` still lists and counts them "
+            "(as ignored) but they do not make it exit 2. In a directory config, the lists "
+            "of all files are joined."
+        ),
+        examples=[[{"kind": "unit", "name": "Sandbox*"}]],
     )
 
 
@@ -364,6 +443,10 @@ class OrgConfig(_Model):
             "files, that become resource names and must never change; names may."
         ),
     )
+    drift: Drift = Field(
+        default_factory=Drift,
+        description="How `vcorg drift` judges the organisation: unmanaged objects to ignore.",
+    )
 
     _sources: SourceMap | None = PrivateAttr(default=None)
 
@@ -376,3 +459,43 @@ class OrgConfig(_Model):
         if self._sources is None:
             return None
         return self._sources.locate(path)
+
+
+def setting_names(model: type[BaseModel]) -> tuple[str, ...]:
+    """A kind's settings, camelCase, in declaration order: every field but its NOT_SETTINGS."""
+    not_settings: frozenset[str] = getattr(model, "NOT_SETTINGS", frozenset())
+    return tuple(
+        field.alias or name
+        for name, field in model.model_fields.items()
+        if name not in not_settings
+    )
+
+
+# The settings each kind may leave to the console (`consoleOwned`): exactly its settings.
+UnitSetting = Literal[setting_names(Unit)]  # type: ignore[valid-type]
+WaitingAreaSetting = Literal[setting_names(WaitingArea)]  # type: ignore[valid-type]
+MeetingRoomSetting = Literal[setting_names(MeetingRoom)]  # type: ignore[valid-type]
+
+
+class ConsoleOwned(_Model):
+    """Fields the console owns, per kind (see `defaults.consoleOwned`)."""
+
+    units: list[UnitSetting] = Field(
+        default_factory=list,
+        description="Fields of every unit that the console owns.",
+        examples=[["description"]],
+    )
+    waiting_areas: list[WaitingAreaSetting] = Field(
+        default_factory=list,
+        description="Fields of every waiting area that the console owns.",
+        examples=[["suspended", "suspendedMessageForCallers", "suspendedMessageForStaff"]],
+    )
+    meeting_rooms: list[MeetingRoomSetting] = Field(
+        default_factory=list,
+        description="Fields of every meeting room that the console owns.",
+        examples=[["description"]],
+    )
+
+
+for _model in (Defaults, WaitingArea, MeetingRoom, Unit, OrgConfig):
+    _model.model_rebuild()

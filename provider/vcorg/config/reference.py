@@ -12,6 +12,7 @@ REFERENCE_FILE = "docs/config-reference.md"
 # Sections in the order an admin meets them in a file.
 _ORDER = (
     "Defaults",
+    "ConsoleOwned",
     "Unit",
     "UnitRoles",
     "WaitingArea",
@@ -21,6 +22,8 @@ _ORDER = (
     "WaitingAreaRoles",
     "MeetingRoom",
     "MeetingRoomRoles",
+    "Drift",
+    "IgnoreUnmanaged",
 )
 
 

@@ -64,8 +64,16 @@ def _passphrase_env() -> dict[str, str]:
     return {"PULUMI_CONFIG_PASSPHRASE": ""}
 
 
-def open_stack(target: StackTarget) -> auto.Stack:
-    """Create or select the stack, with the engine from `pulumi_bin_dir()`."""
+class StackMissing(StackError):
+    """`open_stack(create=False)` found no such stack."""
+
+
+def open_stack(target: StackTarget, *, create: bool = True) -> auto.Stack:
+    """Create or select the stack, with the engine from `pulumi_bin_dir()`.
+
+    With ``create=False`` (readers such as `vcorg drift`) a missing stack is
+    `StackMissing`, and nothing is written: neither a new stack nor its config.
+    """
     bin_dir = pulumi_bin_dir()
     env = engine_env(bin_dir)
     env.update(_passphrase_env())
@@ -97,6 +105,15 @@ def open_stack(target: StackTarget) -> auto.Stack:
         secrets_provider="passphrase" if target.backend_url.startswith("file:") else None,
     )
     program = target.program or (lambda: None)
+    if not create:
+        try:
+            return auto.select_stack(
+                target.stack_name, project_name=target.project_name, program=program, opts=options
+            )
+        except auto.errors.StackNotFoundError:
+            raise StackMissing(f"there is no stack {target.stack_name!r}") from None
+        except auto.errors.CommandError as exc:
+            raise StackError(first_error_line(str(exc))) from None
     deadline = time.monotonic() + RACE_SECONDS
     while True:
         try:

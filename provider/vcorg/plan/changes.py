@@ -17,9 +17,17 @@ class PropertyAction(StrEnum):
 
 class MemberAction(StrEnum):
     INVITE = "invite"
+    RESEND = "resend"  # re-sending an invitation that expired
     REMOVE = "remove"
     REVOKE = "revoke"  # removing a pending invitation
-    RESEND = "resend"  # sending an expired invitation again
+
+
+class MemberDriftAction(StrEnum):
+    """How a role's people changed outside vcorg."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    EXPIRED = "expired"  # an invitation that expired
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,10 @@ class PropertyChange:
     action: PropertyAction
     old: Any = None
     new: Any = None
+    # In drift: a field the console owns (`consoleOwned`), which apply never reverts.
+    console_owned: bool = False
+    # In a plan: this change undoes drift on that property.
+    reverts_drift: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,22 @@ class MemberChange:
     scope_key: str
     scope_name: str
     previous_state: str | None = None
+    reverts_drift: bool = False
+
+
+@dataclass(frozen=True)
+class MemberDrift:
+    """One person whose role changed outside vcorg: added, removed, or whose invitation
+    expired; with the grant's state before (as last recorded) and now."""
+
+    action: MemberDriftAction
+    email: str
+    role: str
+    scope_type: str
+    scope_key: str
+    scope_name: str
+    state_before: str | None = None
+    state_now: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +129,48 @@ class ResourceChange:
     # Set when the resource takes over an object on the platform; `op` is then `adopt`,
     # or `update` when the object's settings also change.
     adoption: Adoption | None = None
+    # The step undoes drift: it changes back what was changed outside vcorg, re-creates
+    # what was deleted, or re-sends an invitation that expired.
+    reverts_drift: bool = False
+
+
+class DriftStatus(StrEnum):
+    CHANGED = "changed"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True)
+class ResourceDrift:
+    """One managed object that changed on the platform outside vcorg since the last apply.
+
+    `properties` go from what the last apply recorded to what the platform holds now;
+    `members` are people added or removed, and invitations that expired. `reverted` says
+    whether the plan it is part of changes it back (None outside a plan).
+    """
+
+    urn: str
+    type_name: str
+    key: str
+    name: str
+    unit_key: str
+    status: DriftStatus
+    properties: tuple[PropertyChange, ...] = ()
+    members: tuple[MemberDrift, ...] = ()
+    reverted: bool | None = None
+    role: str | None = None
+    scope_type: str | None = None
+    scope_key: str | None = None
+    scope_name: str | None = None
+
+    @property
+    def console_owned_only(self) -> bool:
+        """Only fields the console owns changed: reported, but not drift."""
+        return (
+            self.status is DriftStatus.CHANGED
+            and not self.members
+            and bool(self.properties)
+            and all(p.console_owned for p in self.properties)
+        )
 
 
 @dataclass(frozen=True)
@@ -154,6 +224,8 @@ class Summary:
     updates: int = 0
     replaces: int = 0
     deletes: int = 0
+    # Objects a refresh found changed or deleted outside vcorg (they also count as
+    # unchanged, updated, ... by what this plan does to them).
     drifted: int = 0
     unchanged: int = 0
     people_invited: int = 0
@@ -162,6 +234,8 @@ class Summary:
     adopts: int = 0
     # Expired invitations sent again.
     people_resent: int = 0
+    # Steps of this plan that revert drift.
+    reverting_drift: int = 0
 
     @property
     def changes(self) -> int:

@@ -22,7 +22,15 @@ from pulumi.automation import events as pe
 
 from vcorg.resources import OUTPUT_SLOTS
 
-from .steps import VOLATILE_OUTPUTS, Op, ResourceStep, name_from_urn, type_name_from_token
+from .drift import differs, judged_outputs
+from .steps import (
+    DRIFT_CHANGED,
+    DRIFT_DELETED,
+    Op,
+    ResourceStep,
+    name_from_urn,
+    type_name_from_token,
+)
 
 _OP_MAP: dict[str, Op | None] = {
     "same": Op.SAME,
@@ -75,6 +83,7 @@ class _Acc:
     # From a refresh: the state recorded at the last apply, and what the platform returned.
     recorded: pe.StepEventStateMetadata | None = None
     refreshed: pe.StepEventStateMetadata | None = None
+    drifted: bool = False
 
 
 def _op_name(raw: pe.OpType | str) -> str:
@@ -121,8 +130,9 @@ def _add_pre(acc: dict[str, _Acc], md: pe.StepEventMetadata) -> None:
     if _op_name(md.op) == "refresh":
         # The refresh is not what apply will do: it only tells what the state was and is.
         entry.recorded = entry.recorded or md.old
-        if _managed(md.old) != _managed(md.new):  # an engine that reports it up front
+        if differs(_managed(md.old), _managed(md.new)):  # an engine that reports it up front
             entry.refreshed = md.new
+            entry.drifted = True
             _raise(entry, Op.REFRESH_DRIFT)
         return
     _raise(entry, op)
@@ -137,28 +147,16 @@ def _add_refresh_outputs(entry: _Acc, md: pe.StepEventMetadata) -> None:
     """The platform's answer to a refresh: drift when it differs from the recorded state."""
     entry.recorded = entry.recorded or md.old
     entry.refreshed = md.new
-    if _managed(entry.recorded) != _managed(md.new):
+    if md.new is None or differs(_managed(entry.recorded), _managed(md.new)):
+        entry.drifted = True
         _raise(entry, Op.REFRESH_DRIFT)
 
 
-# Outputs the platform owns but the config does not set, which still matter to people.
-_WATCHED_OUTPUTS = frozenset({"link"})
-# vcorg.resources reserves these as empty input slots so the engine keeps them as outputs.
-_OUTPUT_SLOTS = VOLATILE_OUTPUTS | OUTPUT_SLOTS
-
-
-def _managed(state: pe.StepEventStateMetadata | None) -> dict[str, Any]:
-    """The outputs that drift is judged on: what the config sets, plus the link.
-
-    Versions, timestamps and invitation states move on without anyone editing anything
-    (an invitation accepted is not drift); a renamed area or a console-added person is.
-    """
-    outputs = _outputs(state)
-    inputs = (state.inputs or {}) if state is not None else {}
-    keys = {k for k, v in inputs.items() if not (v is None and k in _OUTPUT_SLOTS)}
-    keys |= _WATCHED_OUTPUTS
-    keys.discard("resourceUrn")
-    return {k: v for k, v in outputs.items() if k in keys}
+def _managed(state: pe.StepEventStateMetadata | None) -> dict[str, Any] | None:
+    """The outputs drift is judged on (`vcorg.plan.drift.judged_outputs`); None if gone."""
+    if state is None:
+        return None
+    return judged_outputs(state.inputs, _outputs(state), output_slots=OUTPUT_SLOTS)
 
 
 def _raise(entry: _Acc, op: Op) -> None:
@@ -194,6 +192,9 @@ def _to_step(a: _Acc) -> ResourceStep:
         old = None
     if new_outputs is None:
         new_outputs = _dict(new, "outputs")
+    drift = None
+    if a.drifted:
+        drift = DRIFT_DELETED if a.refreshed is None else DRIFT_CHANGED
     return ResourceStep(
         urn=a.urn,
         type_name=type_name_from_token(a.type_token),
@@ -203,6 +204,9 @@ def _to_step(a: _Acc) -> ResourceStep:
         new_inputs=_dict(new, "inputs"),
         old_outputs=_dict(old, "outputs"),
         new_outputs=new_outputs,
+        drift=drift,
+        recorded_outputs=_managed(a.recorded) if a.drifted else None,
+        refreshed_outputs=_managed(a.refreshed) if a.drifted else None,
     )
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from vcorg.vocabulary import KIND_OF_SCOPE, SCOPE_TYPES
 
-from .changes import MovedOut, ResourceChange, UnitGroup
+from .changes import MovedOut, ResourceChange, ResourceDrift, UnitGroup
 from .prepared import Names
 from .steps import ROLE_MEMBERS
 
@@ -15,7 +15,7 @@ _SCOPE_SECTION: dict[str, int] = {scope: i for i, scope in enumerate(SCOPE_TYPES
 _SECTION = {KIND_OF_SCOPE[scope]: i for scope, i in _SCOPE_SECTION.items()}
 
 
-def _sort_key(c: ResourceChange) -> tuple[int, str, int, str, str]:
+def _sort_key(c: ResourceChange | ResourceDrift) -> tuple[int, str, int, str, str]:
     """The unit and its roles, then each waiting area with its roles, then each room."""
     if c.type_name == ROLE_MEMBERS:
         section = _SCOPE_SECTION.get(c.scope_type or "", 3)
@@ -47,3 +47,8 @@ def group_by_unit(changes: list[ResourceChange], names: Names) -> tuple[UnitGrou
         )
         for k in keys
     )
+
+
+def sort_drift(drift: list[ResourceDrift]) -> tuple[ResourceDrift, ...]:
+    """Drift in the order of the plan's changes: by unit, then as `group_by_unit` sorts."""
+    return tuple(sorted(drift, key=lambda d: ((d.unit_key == "", d.unit_key), _sort_key(d))))

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .changes import AdminLoss, RiskFlag, Summary, UnitGroup
+from .changes import AdminLoss, ResourceDrift, RiskFlag, Summary, UnitGroup
 from .limits import DEFAULT_MAX_DELETE_FRACTION, MARKDOWN_LIMIT
 from .render_json import plan_to_dict, render_json
 from .render_markdown import render_markdown
@@ -19,11 +19,18 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Plan:
-    """Counts, risk flags and per-unit changes; every renderer reads only this."""
+    """Counts, risk flags, drift and per-unit changes; every renderer reads only this.
+
+    `units` holds what apply will do (Terraform's resource_changes); `drift` what a
+    refresh found changed outside vcorg since the last apply (resource_drift).
+    """
 
     summary: Summary
     risk_flags: tuple[RiskFlag, ...] = ()
     units: tuple[UnitGroup, ...] = ()
+    drift: tuple[ResourceDrift, ...] = ()
+    # Names of the units that `drift` mentions, by key.
+    unit_names: Mapping[str, str] = field(default_factory=dict)
     # Objects of each type that exist before the plan runs (everything but creates).
     managed_counts: Mapping[str, int] = field(default_factory=dict)
     deletions: Mapping[str, int] = field(default_factory=dict)

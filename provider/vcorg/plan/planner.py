@@ -1,7 +1,8 @@
 """Build the one `Plan` from `ResourceStep`s. Renderers never plan; this module does.
 
 The pipeline is fixed: prepare (clean, one step per URN, sorted), index names, describe
-each changing resource, derive admin facts and risk flags, then group by unit.
+the drift a refresh found, describe each changing resource (marking what reverts drift),
+derive admin facts and risk flags, then group by unit.
 """
 
 from __future__ import annotations
@@ -13,26 +14,37 @@ from typing import Any
 
 from .changes import (
     Adoption,
+    DriftStatus,
     MemberAction,
     MemberChange,
+    MemberDrift,
+    MemberDriftAction,
     Move,
     PropertyAction,
     PropertyChange,
     ResourceChange,
+    ResourceDrift,
     Summary,
 )
 from .diff import diff_properties, ordered_keys
-from .grouping import group_by_unit
+from .drift import drift_members, drift_properties, top_level
+from .grouping import group_by_unit, sort_drift
 from .model import Plan
 from .prepared import Names, PreparedStep, prepare_all, text_or_none
 from .risks import admin_facts, attach_risks, risk_flags
-from .steps import CHANGING_OPS, ROLE_MEMBERS, UNIT, VOLATILE_OUTPUTS, Op, ResourceStep
-from .values import is_empty
+from .steps import CHANGING_OPS, DRIFT_DELETED, ROLE_MEMBERS, UNIT, Op, ResourceStep
+from .values import clean_inputs, is_empty
 
 # Ids that mirror a key shown elsewhere only add noise (and are unknown in previews);
-# resourceUrn is the resources' own idempotency anchor, and adopt says how an object is
-# taken over (the plan shows adoptions as such), not configuration.
+# resourceUrn is the resources' own idempotency anchor, and adopt a directive to vcorg
+# (take over an existing object on create), not configuration of the object.
 HIDDEN_ALWAYS = frozenset({"unitId", "waitingAreaId", "scopeId", "resourceUrn", "adopt"})
+# Drift shows which unit or area an object was moved to (the ids are all it has).
+HIDDEN_IN_DRIFT = frozenset({"resourceUrn", "adopt", "organisation", "key", "unitKey"})
+# What a plan does to an object that only drifted: nothing; apply records it.
+_INTENDED_OPS = CHANGING_OPS - {Op.REFRESH_DRIFT}
+# (resource type, key) -> the fields the console owns (vcorg.config.ownership).
+Ownership = Mapping[tuple[str, str], frozenset[str]]
 # On a create the group heading and the title already say these.
 HIDDEN_ON_CREATE = HIDDEN_ALWAYS | {"organisation", "key", "name", "unitKey"}
 # RoleMembers' identity is its title and its emails become member changes; its unitKey
@@ -46,25 +58,44 @@ ROLE_MEMBERS_HIDDEN_ON_CREATE = ROLE_MEMBERS_HIDDEN | {
 }
 
 
-def build_plan(steps: Iterable[ResourceStep], *, token_email: str | None = None) -> Plan:
+def build_plan(
+    steps: Iterable[ResourceStep],
+    *,
+    token_email: str | None = None,
+    console_owned: Ownership | None = None,
+) -> Plan:
     """Plan the given steps. Input order does not matter; the output is canonical.
 
     *token_email* is the account the API token belongs to, if known; with it the plan
-    flags that account losing its own organisation-administrator role.
+    flags that account losing its own organisation-administrator role. *console_owned*
+    names the fields the console owns per `(type, key)`: their drift is marked as such
+    and does not count as drift.
     """
     prepared = prepare_all(steps)
     names = Names(prepared)
     email = token_email.lower() if token_email else None
+    owned = console_owned or {}
 
-    changes = [_describe(s, names) for s in prepared if s.op in CHANGING_OPS]
+    drift = {
+        s.urn: describe_drift(s, names, owned.get((s.type_name, s.key), ()))
+        for s in prepared
+        if s.raw.drift
+    }
+    changes = [
+        _reverting(_describe(s, names), drift.get(s.urn)) for s in prepared if s.op in _INTENDED_OPS
+    ]
+    reverted = {c.urn for c in changes if c.reverts_drift}
+    found = [replace(d, reverted=d.urn in reverted) for d in drift.values()]
     facts = admin_facts(prepared, names)
     flags = risk_flags(prepared, names, facts, email)
     changes = attach_risks(changes, flags)
 
     return Plan(
-        summary=_summary(prepared, changes),
+        summary=_summary(prepared, changes, found),
         risk_flags=tuple(flags),
         units=group_by_unit(changes, names),
+        drift=sort_drift(found),
+        unit_names={d.unit_key: names.unit(d.unit_key) for d in found},
         managed_counts=_count(s.type_name for s in prepared if s.op is not Op.CREATE),
         deletions=_count(s.type_name for s in prepared if s.op is Op.DELETE),
         admin_losses=facts.losses,
@@ -137,12 +168,6 @@ def _properties(s: PreparedStep) -> list[PropertyChange]:
     role_members = s.type_name == ROLE_MEMBERS
     if s.op is Op.DELETE:
         return []
-    if s.op is Op.REFRESH_DRIFT:
-        keys = set(s.old or {}) | set(s.new or {})
-        old = {k: v for k, v in (s.old_out or {}).items() if k in keys}
-        new = {k: v for k, v in (s.new_out or {}).items() if k in keys}
-        hidden = (ROLE_MEMBERS_HIDDEN if role_members else HIDDEN_ALWAYS) | VOLATILE_OUTPUTS
-        return diff_properties(old, new, hidden=hidden)
     if s.op is Op.CREATE:
         hidden = ROLE_MEMBERS_HIDDEN_ON_CREATE if role_members else HIDDEN_ON_CREATE
         new = {k: v for k, v in (s.new or {}).items() if not is_empty(v)}
@@ -171,8 +196,6 @@ def _move(s: PreparedStep, names: Names) -> Move | None:
 def _members(
     s: PreparedStep, role: str, scope_type: str, scope_key: str, scope_name: str
 ) -> list[MemberChange]:
-    if s.op is Op.REFRESH_DRIFT:
-        return []
     old, new = s.emails("old"), s.emails("new")
     states = _member_states(s.old_out)
     # An expired invitation does not count as a member (it is not in the emails), but
@@ -202,7 +225,9 @@ def _member_states(outputs: Mapping[str, Any] | None) -> dict[str, str]:
     return states
 
 
-def _summary(steps: list[PreparedStep], changes: list[ResourceChange]) -> Summary:
+def _summary(
+    steps: list[PreparedStep], changes: list[ResourceChange], drift: list[ResourceDrift]
+) -> Summary:
     ops = Counter(s.op for s in steps)
     members = [m for c in changes for m in c.members]
     adopted = [c for c in changes if c.adoption is not None]
@@ -211,13 +236,90 @@ def _summary(steps: list[PreparedStep], changes: list[ResourceChange]) -> Summar
         updates=ops[Op.UPDATE] + sum(c.op is Op.UPDATE for c in adopted),
         replaces=ops[Op.REPLACE],
         deletes=ops[Op.DELETE],
-        drifted=ops[Op.REFRESH_DRIFT],
-        unchanged=ops[Op.SAME] + ops[Op.READ],
+        drifted=sum(not d.console_owned_only for d in drift),
+        # An object that only drifted is left as it is: apply records it, nothing more.
+        unchanged=ops[Op.SAME] + ops[Op.READ] + ops[Op.REFRESH_DRIFT],
         people_invited=sum(m.action is MemberAction.INVITE for m in members),
         people_removed=sum(m.action in _REMOVALS for m in members),
         adopts=len(adopted),
         people_resent=sum(m.action is MemberAction.RESEND for m in members),
+        reverting_drift=sum(c.reverts_drift for c in changes),
     )
 
 
 _REMOVALS = frozenset({MemberAction.REMOVE, MemberAction.REVOKE})
+
+
+# -- drift ----------------------------------------------------------------------------
+
+
+def describe_drift(
+    s: PreparedStep, names: Names, console_owned: Iterable[str] = ()
+) -> ResourceDrift:
+    """What a refresh found changed outside vcorg on one object."""
+    deleted = s.raw.drift == DRIFT_DELETED
+    recorded = clean_inputs(s.raw.recorded_outputs)
+    refreshed = None if deleted else clean_inputs(s.raw.refreshed_outputs)
+    scope = _scope(s, names) if s.type_name == ROLE_MEMBERS else None
+    members: tuple[MemberDrift, ...] = ()
+    if scope is not None:
+        role, scope_type, scope_key, scope_name = scope
+        members = tuple(
+            MemberDrift(action, email, role, scope_type, scope_key, scope_name, before, now)
+            for action, email, before, now in drift_members(recorded, refreshed)
+        )
+    drift = ResourceDrift(
+        urn=s.urn,
+        type_name=s.type_name,
+        key=s.key,
+        name=scope[3] if scope else names.of(s.type_name, s.key),
+        unit_key=s.unit_key,
+        status=DriftStatus.DELETED if deleted else DriftStatus.CHANGED,
+        properties=tuple(
+            drift_properties(
+                s.type_name,
+                recorded,
+                refreshed,
+                console_owned=frozenset(console_owned),
+                hidden=HIDDEN_IN_DRIFT,
+            )
+        ),
+        members=members,
+    )
+    if scope is not None:
+        role, scope_type, scope_key, scope_name = scope
+        drift = replace(drift, role=role, scope_type=scope_type, scope_key=scope_key)
+        drift = replace(drift, scope_name=scope_name)
+    return drift
+
+
+def _scope(s: PreparedStep, names: Names) -> tuple[str, str, str, str]:
+    """(role, scope type, scope key, scope name) of a RoleMembers step."""
+    scope_type = text_or_none(s.inputs.get("scopeType")) or ""
+    scope_key = text_or_none(s.inputs.get("scopeKey")) or ""
+    role = text_or_none(s.inputs.get("role")) or ""
+    return role, scope_type, scope_key, names.scope(scope_type, scope_key)
+
+
+def _reverting(change: ResourceChange, drift: ResourceDrift | None) -> ResourceChange:
+    """Mark what in a planned change undoes drift, and the change itself if anything does."""
+    if drift is None:
+        return change
+    if drift.status is DriftStatus.DELETED:
+        # Deleted outside vcorg: creating it again is the revert.
+        return replace(change, reverts_drift=change.op in (Op.CREATE, Op.REPLACE))
+    drifted = {top_level(p.path) for p in drift.properties if not p.console_owned}
+    properties = tuple(
+        replace(p, reverts_drift=top_level(p.path) in drifted) for p in change.properties
+    )
+    added = {m.email for m in drift.members if m.action is MemberDriftAction.ADDED}
+    lost = {m.email for m in drift.members if m.action is not MemberDriftAction.ADDED}
+    members = tuple(
+        replace(m, reverts_drift=m.email in (lost if m.action in _INVITES else added))
+        for m in change.members
+    )
+    reverts = any(p.reverts_drift for p in properties) or any(m.reverts_drift for m in members)
+    return replace(change, properties=properties, members=members, reverts_drift=reverts)
+
+
+_INVITES = (MemberAction.INVITE, MemberAction.RESEND)

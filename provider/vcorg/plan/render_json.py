@@ -6,7 +6,15 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..visible import reveal_json
-from .changes import MemberChange, PropertyAction, PropertyChange, ResourceChange, UnitGroup
+from .changes import (
+    MemberChange,
+    MemberDrift,
+    PropertyAction,
+    PropertyChange,
+    ResourceChange,
+    ResourceDrift,
+    UnitGroup,
+)
 from .rows import NO_CHANGES, summary_sentence
 from .steps import ROLE_MEMBERS
 from .values import json_value
@@ -14,7 +22,7 @@ from .values import json_value
 if TYPE_CHECKING:
     from .model import Plan
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -34,6 +42,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "peopleRemoved": s.people_removed,
             "adopts": s.adopts,
             "peopleResent": s.people_resent,
+            "revertingDrift": s.reverting_drift,
         },
         "riskFlags": [
             {
@@ -45,7 +54,45 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             }
             for f in plan.risk_flags
         ],
+        "resourceDrift": [
+            drift_to_dict(d, plan.unit_names.get(d.unit_key, d.unit_key)) for d in plan.drift
+        ],
         "units": [_unit(g) for g in plan.units],
+    }
+
+
+def drift_to_dict(d: ResourceDrift, unit_name: str) -> dict[str, Any]:
+    """One drifted object (also the core of each item of `vcorg drift --format json`)."""
+    out: dict[str, Any] = {
+        "urn": d.urn,
+        "type": d.type_name,
+        "key": d.key,
+        "name": d.name,
+        "unitKey": d.unit_key,
+        "unitName": unit_name,
+        "status": d.status.value,
+        "consoleOwnedOnly": d.console_owned_only,
+        "reverted": d.reverted,
+        "properties": [property_to_dict(p) for p in d.properties],
+        "members": [member_drift_to_dict(m) for m in d.members],
+    }
+    if d.role is not None:
+        out["role"] = d.role
+        out["scopeType"] = d.scope_type
+        out["scopeKey"] = d.scope_key
+    return out
+
+
+def member_drift_to_dict(m: MemberDrift) -> dict[str, Any]:
+    return {
+        "action": m.action.value,
+        "email": m.email,
+        "role": m.role,
+        "scopeType": m.scope_type,
+        "scopeKey": m.scope_key,
+        "scopeName": m.scope_name,
+        "stateBefore": m.state_before,
+        "stateNow": m.state_now,
     }
 
 
@@ -77,9 +124,10 @@ def _resource(c: ResourceChange) -> dict[str, Any]:
         "op": c.op.value,
         "unitKey": c.unit_key,
         "risks": list(c.risks),
+        "revertsDrift": c.reverts_drift,
         "move": None,
         "adopt": None,
-        "properties": [_property(p) for p in c.properties],
+        "properties": [property_to_dict(p) for p in c.properties],
         "members": [_member(m) for m in c.members],
     }
     if c.move is not None:
@@ -102,12 +150,16 @@ def _resource(c: ResourceChange) -> dict[str, Any]:
     return out
 
 
-def _property(p: PropertyChange) -> dict[str, Any]:
+def property_to_dict(p: PropertyChange) -> dict[str, Any]:
     out: dict[str, Any] = {"path": p.path, "action": p.action.value}
     if p.action is not PropertyAction.ADD:
         out["old"] = json_value(p.old)
     if p.action is not PropertyAction.REMOVE:
         out["new"] = json_value(p.new)
+    if p.console_owned:
+        out["consoleOwned"] = True
+    if p.reverts_drift:
+        out["revertsDrift"] = True
     return out
 
 
@@ -120,6 +172,7 @@ def _member(m: MemberChange) -> dict[str, Any]:
         "scopeKey": m.scope_key,
         "scopeName": m.scope_name,
         "previousState": m.previous_state,
+        "revertsDrift": m.reverts_drift,
     }
 
 

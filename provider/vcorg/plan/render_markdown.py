@@ -7,12 +7,24 @@ one fenced `diff` block per unit, until the limit; a closing note says what was 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..visible import reveal
 from .changes import RiskFlag
 from .limits import MARKDOWN_LIMIT
-from .rows import NO_CHANGES, Row, RowKind, iter_rows, risk_heading, summary_sentence
+from .rows import (
+    CHANGES_HEADING,
+    DRIFT_HEADING,
+    NO_CHANGES,
+    Row,
+    RowKind,
+    iter_rows,
+    plan_drift_rows,
+    risk_heading,
+    summary_sentence,
+)
 
 if TYPE_CHECKING:
     from .model import Plan
@@ -24,7 +36,7 @@ _NOTE_RESERVE = 600
 _FLAG_SHARE = 0.6
 
 # `diff` highlighting only knows + - ! and space as a line's first character.
-_DIFF_SIGNS = {"+": "+", "-": "-", "~": "!", "±": "!", "→": " ", "=": " ", "": " "}
+_DIFF_SIGNS = {"+": "+", "-": "-", "~": "!", "±": "!", "!": "!", "→": " ", "=": " ", "": " "}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
@@ -92,21 +104,69 @@ def _flags_compact(plan: Plan, budget: int) -> str:
 def render_markdown(plan: Plan, *, limit: int = MARKDOWN_LIMIT) -> str:
     """The plan as a Markdown comment of at most *limit* characters."""
     if not plan.has_changes:
-        return f"{NO_CHANGES}\n"
+        if not plan.drift:
+            return f"{NO_CHANGES}\n"
+        # Only fields the console owns changed: shown, not counted.
+        head = f"{TITLE}\n\n**{NO_CHANGES}**\n\n### {DRIFT_HEADING}\n\n"
+        return head + detail_blocks(plan_drift_rows(plan), budget=limit - len(head), cut=_CUT_DRIFT)
     head = f"{TITLE}\n\n**{md_escape(summary_sentence(plan.summary))}**\n\n"
     if plan.risk_flags:
         flags = _flags_full(plan)
         if len(head) + len(flags) > limit * _FLAG_SHARE:
             flags = _flags_compact(plan, int(limit * _FLAG_SHARE) - len(head))
         head += flags
-    head += "### Changes\n\n"
-    return head + _detail(plan, budget=limit - len(head))
+    if not plan.drift:
+        head += f"### {CHANGES_HEADING}\n\n"
+        return head + detail_blocks(iter_rows(plan), budget=limit - len(head), cut=_CUT_PLAN)
+    # Drift first, then the changes; each gets an even share of what is left, and the
+    # share drift does not use passes on to the changes.
+    changes = list(iter_rows(plan))
+    room = limit - len(head) - 2 * len(f"### {CHANGES_HEADING}\n\n")
+    drift_budget = room // 2 if changes else room
+    drift = f"### {DRIFT_HEADING}\n\n" + detail_blocks(
+        plan_drift_rows(plan), budget=drift_budget, cut=_CUT_DRIFT
+    )
+    if not changes:
+        return head + drift
+    rest = limit - len(head) - len(drift) - len(f"### {CHANGES_HEADING}\n\n")
+    return (
+        head
+        + drift
+        + f"### {CHANGES_HEADING}\n\n"
+        + detail_blocks(iter(changes), budget=rest, cut=_CUT_PLAN)
+    )
 
 
-def _detail(plan: Plan, *, budget: int) -> str:
-    """Unit blocks while they fit in *budget*, then a note on what was cut."""
+@dataclass(frozen=True)
+class Cut:
+    """How the note at a cut words it: what is counted, what it fits, where the rest is."""
+
+    counted: str
+    fits: str
+    rest: str
+
+
+_CUT_PLAN = Cut(
+    "changed resources",
+    "a pull-request comment",
+    "The summary and risk flags above are complete. "
+    "Run `vcorg plan --format text` or `--format json` for the full plan.",
+)
+_CUT_DRIFT = Cut(
+    "drifted objects",
+    "a pull-request comment",
+    "The summary above is complete. "
+    "Run `vcorg drift --format text` or `--format json` for all of the drift.",
+)
+
+
+def detail_blocks(rows: Iterator[Row], *, budget: int, cut: Cut = _CUT_PLAN) -> str:
+    """Unit blocks while they fit in *budget*, then a note on what was cut.
+
+    *cut* names what is counted (``changed resources``) and where to find the rest.
+    """
     groups: list[tuple[Row, list[Row]]] = []
-    for row in iter_rows(plan):
+    for row in rows:
         if row.kind is RowKind.UNIT:
             groups.append((row, []))
         else:
@@ -129,7 +189,7 @@ def _detail(plan: Plan, *, budget: int) -> str:
         if partial:
             out.append(partial)
             shown_resources += n
-        out.append(_cut_note(shown_resources, total, shown_units, len(groups)))
+        out.append(_cut_note(shown_resources, total, shown_units, len(groups), cut))
         break
     return "".join(out)
 
@@ -154,10 +214,9 @@ def _partial_block(heading: Row, rows: list[Row], room: int) -> tuple[str, int]:
     return _unit_block(heading, kept), resources
 
 
-def _cut_note(shown: int, total: int, shown_units: int, units: int) -> str:
+def _cut_note(shown: int, total: int, shown_units: int, units: int, cut: Cut) -> str:
     return (
-        f"> **Detail truncated** to fit a pull-request comment: it shows {shown:,} of "
-        f"{total:,} changed resources ({shown_units:,} of {units:,} units complete). "
-        "The summary and risk flags above are complete. "
-        "Run `vcorg plan --format text` or `--format json` for the full plan.\n"
+        f"> **Detail truncated** to fit {cut.fits}: it shows {shown:,} of "
+        f"{total:,} {cut.counted} ({shown_units:,} of {units:,} units complete). "
+        f"{cut.rest}\n\n"
     )

@@ -7,7 +7,7 @@ move under it. Renderers choose only how a row looks, never what it says.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -15,11 +15,15 @@ from typing import TYPE_CHECKING
 from ..visible import reveal
 from .changes import (
     Adoption,
+    DriftStatus,
     MemberAction,
     MemberChange,
+    MemberDrift,
+    MemberDriftAction,
     PropertyAction,
     PropertyChange,
     ResourceChange,
+    ResourceDrift,
     RiskFlag,
     Summary,
     UnitGroup,
@@ -32,6 +36,10 @@ if TYPE_CHECKING:
     from .model import Plan
 
 NO_CHANGES = "No changes. The platform matches the configuration."
+DRIFT_HEADING = "Drift (changed outside vcorg since the last apply)"
+CHANGES_HEADING = "Changes"
+REVERTS = "(reverts drift)"
+CONSOLE_OWNED = "(console-owned: never reverted, not drift)"
 
 
 class RowKind(StrEnum):
@@ -86,7 +94,9 @@ def _plural(n: int, one: str, many: str) -> str:
 def summary_sentence(s: Summary) -> str:
     """`Plan: 2 to create, ...; 3 people to invite, 1 to remove; 40 unchanged.`
 
-    Adoptions and re-sent invitations are named only when there are some.
+    Adoptions and re-sent invitations are named only when there are some. `drifted`
+    counts objects changed outside vcorg (whatever the plan does to them); when some steps
+    undo that, a second sentence says how many.
     """
     adopts = f", {s.adopts:,} to adopt" if s.adopts else ""
     resent = (
@@ -94,12 +104,16 @@ def summary_sentence(s: Summary) -> str:
         if s.people_resent
         else ""
     )
-    return (
+    text = (
         f"Plan: {s.creates:,} to create, {s.updates:,} to update, {s.replaces:,} to replace, "
         f"{s.deletes:,} to delete, {s.drifted:,} drifted{adopts}; "
         f"{_plural(s.people_invited, 'person', 'people')} to invite, "
         f"{s.people_removed:,} to remove{resent}; {s.unchanged:,} unchanged."
     )
+    if s.reverting_drift:
+        steps = "step reverts" if s.reverting_drift == 1 else "steps revert"
+        text += f" {s.reverting_drift:,} {steps} drift."
+    return text
 
 
 def risk_heading(count: int) -> str:
@@ -110,7 +124,7 @@ def flag_text(flag: RiskFlag) -> str:
     return f"[{flag.id.value}] {reveal(flag.message)}"
 
 
-def _title(c: ResourceChange) -> str:
+def _title(c: ResourceChange | ResourceDrift) -> str:
     if c.type_name == ROLE_MEMBERS:
         return role_members_title(
             c.role or "", c.scope_type or "", c.scope_key or "", c.scope_name or ""
@@ -123,6 +137,8 @@ def resource_heading(c: ResourceChange) -> str:
         text = f"adopt {_title(c)} {adoption_text(c.adoption)}"
     else:
         text = f"{_VERBS.get(c.op, c.op.value)} {_title(c)}"
+    if c.reverts_drift:
+        text += f"  {REVERTS}"
     if c.risks:
         text += f"  [risk: {', '.join(c.risks)}]"
     return text
@@ -139,23 +155,32 @@ def adoption_text(a: Adoption) -> str:
 
 def property_text(p: PropertyChange) -> tuple[str, str]:
     if p.action is PropertyAction.ADD:
-        return "+", f"{p.path}: {format_value(p.new)}"
-    if p.action is PropertyAction.REMOVE:
-        return "-", f"{p.path}: {format_value(p.old)}"
-    return "~", f"{p.path}: {format_value(p.old)} → {format_value(p.new)}"
+        sign, text = "+", f"{p.path}: {format_value(p.new)}"
+    elif p.action is PropertyAction.REMOVE:
+        sign, text = "-", f"{p.path}: {format_value(p.old)}"
+    else:
+        sign, text = "~", f"{p.path}: {format_value(p.old)} → {format_value(p.new)}"
+    if p.reverts_drift:
+        text += f"  {REVERTS}"
+    if p.console_owned:
+        text += f"  {CONSOLE_OWNED}"
+    return sign, text
 
 
 def member_text(m: MemberChange) -> tuple[str, str]:
     where = json.dumps(m.scope_name, ensure_ascii=False)
     role = role_label(m.role)
+    tail = f"  {REVERTS}" if m.reverts_drift else ""
     if m.action is MemberAction.INVITE:
-        return "+", f"invite {m.email} as {role} of {where}"
+        return "+", f"invite {m.email} as {role} of {where}{tail}"
     if m.action is MemberAction.RESEND:
-        return "~", f"re-send the expired invitation of {m.email} as {role} of {where}"
+        return "~", f"re-send the expired invitation of {m.email} as {role} of {where}{tail}"
     if m.action is MemberAction.REVOKE:
         # The state is from the last apply or refresh; the person may have accepted since.
-        return "-", f"remove {m.email} as {role} of {where} (invitation pending when last seen)"
-    return "-", f"remove {m.email} as {role} of {where}"
+        return "-", (
+            f"remove {m.email} as {role} of {where} (invitation pending when last seen){tail}"
+        )
+    return "-", f"remove {m.email} as {role} of {where}{tail}"
 
 
 def unit_rows(group: UnitGroup) -> Iterator[Row]:
@@ -200,3 +225,77 @@ def iter_rows(plan: Plan) -> Iterator[Row]:
     """Every detail row of the plan, unit by unit, in the plan's fixed order."""
     for group in plan.units:
         yield from unit_rows(group)
+
+
+# -- drift ----------------------------------------------------------------------------
+
+# What `vcorg drift` adds to a drift line: who made the change, and when.
+Annotate = Callable[[ResourceDrift, PropertyChange | MemberDrift | None], str]
+
+
+def drift_heading(d: ResourceDrift) -> str:
+    """`waiting area "Intake" (intake) changed outside vcorg` (with what the plan does)."""
+    verb = "deleted" if d.status is DriftStatus.DELETED else "changed"
+    text = f"{_title(d)} {verb} outside vcorg"
+    if d.console_owned_only:
+        text += " (console-owned fields only: not drift)"
+    elif d.reverted is True:
+        text += " (this plan reverts it)"
+    elif d.reverted is False:
+        text += " (apply only records it)"
+    return text
+
+
+def member_drift_text(m: MemberDrift) -> tuple[str, str]:
+    where = json.dumps(m.scope_name, ensure_ascii=False)
+    role = role_label(m.role)
+    if m.action is MemberDriftAction.ADDED:
+        state = f" ({m.state_now})" if m.state_now and m.state_now != "active" else ""
+        return "+", f"{m.email} added as {role} of {where}{state}"
+    if m.action is MemberDriftAction.REMOVED:
+        was = " (invitation was pending)" if m.state_before == "pending" else ""
+        return "-", f"{m.email} removed as {role} of {where}{was}"
+    return "!", f"the invitation of {m.email} as {role} of {where} expired"
+
+
+def drift_resource_rows(
+    d: ResourceDrift, *, level: int = 1, annotate: Annotate | None = None
+) -> Iterator[Row]:
+    """One drifted object: its heading, then each property and person, as plan rows."""
+
+    def note(item: PropertyChange | MemberDrift | None) -> str:
+        extra = annotate(d, item) if annotate is not None else ""
+        return f"  {extra}" if extra else ""
+
+    sign = "-" if d.status is DriftStatus.DELETED else "~"
+    yield Row(RowKind.RESOURCE, level, sign, drift_heading(d) + note(None), d.status.value)
+    for p in d.properties:
+        sign, text = property_text(p)
+        yield Row(RowKind.PROPERTY, level + 1, sign, text + note(p))
+    for m in d.members:
+        sign, text = member_drift_text(m)
+        yield Row(RowKind.MEMBER, level + 1, sign, text + note(m))
+    if d.status is DriftStatus.CHANGED and not (d.properties or d.members):
+        yield Row(RowKind.NOTE, level + 1, "", _NO_DETAIL)
+
+
+def drift_rows(
+    drift: tuple[ResourceDrift, ...],
+    unit_names: dict[str, str],
+    *,
+    annotate: Annotate | None = None,
+) -> Iterator[Row]:
+    """Drift grouped by unit (in the given order), with unit headings like the plan's."""
+    current: str | None = None
+    for d in drift:
+        if d.unit_key != current:
+            current = d.unit_key
+            heading = unit_title(d.unit_key, unit_names.get(d.unit_key, d.unit_key))
+            yield Row(RowKind.UNIT, 0, "", reveal(heading[:1].upper() + heading[1:]))
+        for row in drift_resource_rows(d, annotate=annotate):
+            yield replace(row, text=reveal(row.text))
+
+
+def plan_drift_rows(plan: Plan) -> Iterator[Row]:
+    """The plan's drift section, unit by unit."""
+    yield from drift_rows(plan.drift, dict(plan.unit_names))

@@ -57,6 +57,12 @@ class ResourceStep:
     new_inputs: dict[str, Any] | None = None
     old_outputs: dict[str, Any] | None = None
     new_outputs: dict[str, Any] | None = None
+    # What a refresh found changed outside vcorg: `changed` or `deleted` (else None), with
+    # the judged outputs the last apply recorded and those the platform holds now (None
+    # when deleted); see vcorg.plan.drift.judged_outputs.
+    drift: str | None = None
+    recorded_outputs: dict[str, Any] | None = None
+    refreshed_outputs: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         # Accept plain strings so callers and tests can write op="update".
@@ -65,3 +71,7 @@ class ResourceStep:
 
 # Outputs that change on every write and so say nothing about drift.
 VOLATILE_OUTPUTS = frozenset({"id", "version", "createdAt", "updatedAt"})
+
+# Values of `ResourceStep.drift`.
+DRIFT_CHANGED = "changed"
+DRIFT_DELETED = "deleted"

@@ -19,7 +19,7 @@ class MeetingRoomProvider(ObjectProvider):
     collection = Collection.MEETING_ROOMS
     settings_model = models.MeetingRoom
     # `waitingArea` (a key) reaches the API as the id of that area: waitingAreaId.
-    not_settings = frozenset({"roles", "waiting_area"})
+    not_settings = models.MeetingRoom.NOT_SETTINGS
     placement_fields = ("unitId", "waitingAreaId")
     local_fields = ("key", "unitKey", "waitingAreaKey", "adopt", "resourceUrn")
     # The API cannot move a room between units (unitId is immutable), so a move is a

@@ -11,7 +11,14 @@ import pulumi
 from pydantic import BaseModel
 
 from vcorg.config import models
-from vcorg.vocabulary import ROLES_BY_SCOPE, roles_field
+from vcorg.config.ownership import console_owned
+from vcorg.vocabulary import (
+    MEETING_ROOM_KIND,
+    ROLES_BY_SCOPE,
+    UNIT_KIND,
+    WAITING_AREA_KIND,
+    roles_field,
+)
 
 from .meeting_room import MeetingRoom
 from .role_members import RoleMembers
@@ -31,6 +38,8 @@ class Organisation(pulumi.ComponentResource):
     All resources are children of this component, never of their unit, so moving a
     waiting area to another unit keeps its URN (and its link). References between
     objects are Outputs of the referenced resources, which orders creates and deletes.
+    Fields the console owns (`consoleOwned`) are the resources' `ignore_changes`: set on
+    create, never reverted.
     """
 
     units: dict[str, OrganisationalUnit]
@@ -63,6 +72,7 @@ class Organisation(pulumi.ComponentResource):
         self.organisation = config.organisation
         self._adopt = config.defaults.adopt_existing if adopt is None else adopt
         self._child = pulumi.ResourceOptions(parent=self)
+        self._console_owned = console_owned(config)
         self.units, self.waiting_areas, self.meeting_rooms, self.role_members = {}, {}, {}, {}
         for unit_key, unit in config.units.items():
             self._add_unit(unit_key, unit)
@@ -80,7 +90,7 @@ class Organisation(pulumi.ComponentResource):
             key=unit_key,
             settings=unit,
             adopt=self._adopt,
-            opts=self._child,
+            opts=self._options(UNIT_KIND, unit_key),
         )
         self.units[unit_key] = res
         self._add_roles(unit_key, "unit", unit_key, res.id, unit.roles)
@@ -92,7 +102,9 @@ class Organisation(pulumi.ComponentResource):
     def _add_waiting_area(
         self, unit_key: str, unit: OrganisationalUnit, wa_key: str, wa: models.WaitingArea
     ) -> None:
-        res = WaitingArea(wa_key, **self._in_unit(unit_key, unit, wa_key), settings=wa)
+        res = WaitingArea(
+            wa_key, **self._in_unit(unit_key, unit, WAITING_AREA_KIND, wa_key), settings=wa
+        )
         self.waiting_areas[wa_key] = res
         self._add_roles(unit_key, "waiting-area", wa_key, res.id, wa.roles)
 
@@ -102,7 +114,7 @@ class Organisation(pulumi.ComponentResource):
         area = self.waiting_areas.get(room.waiting_area) if room.waiting_area else None
         res = MeetingRoom(
             room_key,
-            **self._in_unit(unit_key, unit, room_key),
+            **self._in_unit(unit_key, unit, MEETING_ROOM_KIND, room_key),
             settings=room,
             waiting_area_key=room.waiting_area,
             waiting_area_id=area.id if area is not None else None,
@@ -110,7 +122,9 @@ class Organisation(pulumi.ComponentResource):
         self.meeting_rooms[room_key] = res
         self._add_roles(unit_key, "meeting-room", room_key, res.id, room.roles)
 
-    def _in_unit(self, unit_key: str, unit: OrganisationalUnit, key: str) -> dict[str, Any]:
+    def _in_unit(
+        self, unit_key: str, unit: OrganisationalUnit, kind: str, key: str
+    ) -> dict[str, Any]:
         """The arguments every object placed in a unit (waiting area, meeting room) takes."""
         return {
             "organisation": self.organisation,
@@ -118,8 +132,17 @@ class Organisation(pulumi.ComponentResource):
             "unit_key": unit_key,
             "unit_id": unit.id,
             "adopt": self._adopt,
-            "opts": self._child,
+            "opts": self._options(kind, key),
         }
+
+    def _options(self, kind: str, key: str) -> pulumi.ResourceOptions:
+        """A child of this component; the fields the console owns are never reverted."""
+        owned = self._console_owned.get((kind, key))
+        if not owned:
+            return self._child
+        return pulumi.ResourceOptions.merge(
+            self._child, pulumi.ResourceOptions(ignore_changes=sorted(owned))
+        )
 
     def _add_roles(
         self,

@@ -14,7 +14,7 @@ from .base import ObjectProvider, ObjectResource
 class UnitProvider(ObjectProvider):
     collection = Collection.UNITS
     settings_model = models.Unit
-    not_settings = frozenset({"roles", "waiting_areas", "meeting_rooms"})
+    not_settings = models.Unit.NOT_SETTINGS
     in_unit = False
 
 

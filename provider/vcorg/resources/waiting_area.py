@@ -20,6 +20,7 @@ from .validation import Checker
 class WaitingAreaProvider(ObjectProvider):
     collection = Collection.WAITING_AREAS
     settings_model = models.WaitingArea
+    not_settings = models.WaitingArea.NOT_SETTINGS
     placement_fields = ("unitId",)
     local_fields = ("key", "unitKey", "adopt", "resourceUrn")
     # Nothing is replaceable: even a move between units is a PATCH that keeps the link.

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlalchemy import select
 
 from vcplatform import apimodels, models, serialize
 from vcplatform.context import AccountCtx, OrgCtx, respond
+from vcplatform.errors import ValidationFailed
 from vcplatform.pagination import page
 from vcplatform.routes.common import DEFAULT_PAGE, Cursor, Limit
 
@@ -48,12 +50,25 @@ def get_organisation(ctx: OrgCtx) -> Response:
         return respond(200, serialize.organisation(org))
 
 
+Since = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Only events at or after this time (RFC 3339, e.g. 2026-11-29T10:00:00Z)",
+    ),
+]
+
+
 @router.get("/orgs/{org}/audit", response_model=apimodels.AuditPage)
-def list_audit(ctx: OrgCtx, limit: Limit = DEFAULT_PAGE, cursor: Cursor = None) -> Any:
+def list_audit(
+    ctx: OrgCtx, limit: Limit = DEFAULT_PAGE, cursor: Cursor = None, since: Since = None
+) -> Any:
     ctx.principal.require(
         ctx.principal.system_administrator, "only a system administrator can read the audit log"
     )
     stmt = select(models.AuditEvent).where(models.AuditEvent.org_id == ctx.principal.org_id)
+    if since is not None:
+        stmt = stmt.where(models.AuditEvent.created_at >= _instant("since", since))
     with ctx.reading() as session:
         return page(
             session,
@@ -63,3 +78,16 @@ def list_audit(ctx: OrgCtx, limit: Limit = DEFAULT_PAGE, cursor: Cursor = None) 
             cursor=cursor,
             render=serialize.audit_event,
         )
+
+
+def _instant(name: str, text: str) -> datetime:
+    """An RFC 3339 time (``Z`` or an offset; a time without a zone is UTC), as naive UTC."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationFailed.field(
+            name, f"{text!r} is not an RFC 3339 time such as 2026-11-29T10:00:00Z"
+        ) from None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
