@@ -255,3 +255,7 @@ class Call(Base):
     wait_seconds: Mapped[int] = mapped_column(Integer)
     participants: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# One of the tables the API lists page by page, by (created_at, id) (vcplatform.pagination).
+Listed = TypeVar("Listed", Unit, WaitingArea, MeetingRoom, Grant, AuditEvent)

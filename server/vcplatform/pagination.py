@@ -7,19 +7,14 @@ import binascii
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import Session
 
-from vcplatform import models
 from vcplatform.clock import parse_rfc3339, rfc3339
 from vcplatform.errors import ValidationFailed
-
-# The tables that are listed page by page.
-Row = TypeVar(
-    "Row", models.Unit, models.WaitingArea, models.MeetingRoom, models.Grant, models.AuditEvent
-)
+from vcplatform.models import Listed
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
@@ -41,12 +36,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
 
 def page(
     session: Session,
-    stmt: Select[Row],
-    model: type[Row],
+    stmt: Select[Listed],
+    model: type[Listed],
     *,
     limit: int,
     cursor: str | None,
-    render: Callable[[Row], dict[str, Any]],
+    render: Callable[[Listed], dict[str, Any]],
 ) -> dict[str, Any]:
     """Run ``stmt`` (already filtered) for one page: ``{"items", "nextCursor"}``."""
     if cursor:
