@@ -13,8 +13,8 @@ test:  ## every test: unit, contract, fuzz, PostgreSQL storage, and end-to-end t
 serve:  ## the reference platform on ./vcplatform.db, http://127.0.0.1:8750
 	scripts/bootstrap && .venv/bin/vcplatform serve
 
-lint:
-	scripts/bootstrap && .venv/bin/ruff check . && .venv/bin/ruff format --check .
+lint:  ## ruff (lint and format) and mypy --strict on provider/ and server/
+	scripts/bootstrap && .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
 
 bench:  ## vcorg at 1,000, 2,000 and 5,000 resources against the engine floor (about 40 min)
 	scripts/bootstrap && .venv/bin/python bench/bench_scale.py

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any, ClassVar, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
@@ -42,13 +49,14 @@ class PatchModel(ApiModel):
 
     Fields default to ``None`` without allowing it (defaults are not validated), so the
     schema says "string" rather than "string or null" and a sent ``null`` fails below.
+    That default is what each ``# type: ignore[assignment]`` on a subclass field allows.
     """
 
     nullable: ClassVar[frozenset[str]] = frozenset()
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_null(cls, value: Any, info: Any) -> Any:
+    def _no_null(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None and info.field_name not in cls.nullable:
             raise PydanticCustomError("not_nullable", "may not be null")
         return value
@@ -73,7 +81,7 @@ class OpenBlock(ApiModel):
 
     @field_validator("to")
     @classmethod
-    def _after_from(cls, to: str, info: Any) -> str:
+    def _after_from(cls, to: str, info: ValidationInfo) -> str:
         start = info.data.get("from_")
         if start is not None and to <= start:
             raise PydanticCustomError("empty_block", "must be later than 'from'")
@@ -335,6 +343,7 @@ class Problem(ApiModel):
     status: int
     detail: str
     instance: str
+    # Absent unless set, and never null: the PatchModel pattern (see there).
     errors: list[FieldProblem] = None  # type: ignore[assignment]
     existing_id: str = None  # type: ignore[assignment]
     existing_version: int = None  # type: ignore[assignment]

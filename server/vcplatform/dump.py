@@ -5,13 +5,17 @@ Timestamps are left out so two dumps of the same content compare equal.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
 from vcplatform import models, serialize
 from vcplatform.db import Database
 from vcplatform.operator import find_org
+
+Dumped = TypeVar(
+    "Dumped", models.Account, models.Unit, models.WaitingArea, models.MeetingRoom, models.Grant
+)
 
 VOLATILE = ("createdAt", "updatedAt")
 
@@ -39,7 +43,7 @@ def dump(db: Database, org_key: str) -> dict[str, Any]:
     with db.reading() as session:
         org = find_org(session, org_key)
 
-        def rows(model: Any) -> list[Any]:
+        def rows(model: type[Dumped]) -> list[Dumped]:
             return list(session.scalars(select(model).where(model.org_id == org.id)))
 
         grants: dict[str, list[models.Grant]] = {}
@@ -76,7 +80,7 @@ def dump(db: Database, org_key: str) -> dict[str, Any]:
                 {"email": a.email, "systemAdministrator": a.system_administrator}
                 for a in rows(models.Account)
             ),
-            key=lambda a: a["email"],
+            key=lambda a: str(a["email"]),
         )
         return {
             "organisation": {"id": org.id, "key": org.key, "name": org.name},

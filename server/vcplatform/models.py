@@ -8,7 +8,7 @@ silently overwriting it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -141,11 +141,19 @@ class MeetingRoom(Versioned, Base):
 
 
 # The tables of the objects a role is granted on, by scope type.
-SCOPE_MODELS: dict[str, type[Unit | WaitingArea | MeetingRoom]] = {
+Scope = Unit | WaitingArea | MeetingRoom
+# One of the tables of objects inside a unit (for functions that work on either).
+InUnit = TypeVar("InUnit", WaitingArea, MeetingRoom)
+SCOPE_MODELS: dict[str, type[Scope]] = {
     "unit": Unit,
     "waiting-area": WaitingArea,
     "meeting-room": MeetingRoom,
 }
+
+
+def unit_of(scope: Scope) -> str:
+    """The id of the unit a scope is in: the unit itself, or the unit of an area or room."""
+    return scope.id if isinstance(scope, Unit) else scope.unit_id
 
 
 class Grant(Versioned, Base):
@@ -247,3 +255,7 @@ class Call(Base):
     wait_seconds: Mapped[int] = mapped_column(Integer)
     participants: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# One of the tables the API lists page by page, by (created_at, id) (vcplatform.pagination).
+Listed = TypeVar("Listed", Unit, WaitingArea, MeetingRoom, Grant, AuditEvent)

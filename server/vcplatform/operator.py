@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -71,9 +71,11 @@ def _grant_active(
     if scope_id is None:
         raise OperatorError(f"role {role} needs --{scope_type} ID")
     model = models.SCOPE_MODELS[scope_type]
-    scope = session.scalars(
-        select(model).where(model.id == scope_id, model.org_id == org.id)
-    ).first()
+    # A select of a union of tables is typed as a select of their base class.
+    scope = cast(
+        "models.Scope | None",
+        session.scalars(select(model).where(model.id == scope_id, model.org_id == org.id)).first(),
+    )
     if scope is None:
         raise OperatorError(f"there is no {scope_type} {scope_id!r} in {org.key}")
     grant = session.scalars(
@@ -88,7 +90,7 @@ def _grant_active(
         grant = models.Grant(
             id=new_id("grant"),
             org_id=org.id,
-            unit_id=scope.id if scope_type == "unit" else scope.unit_id,
+            unit_id=models.unit_of(scope),
             scope_type=scope_type,
             scope_id=scope_id,
             role=role,

@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, or_
@@ -13,17 +14,18 @@ from sqlalchemy.orm import Session
 
 from vcplatform.clock import parse_rfc3339, rfc3339
 from vcplatform.errors import ValidationFailed
+from vcplatform.models import Listed
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 
 
-def encode_cursor(created_at: Any, object_id: str) -> str:
+def encode_cursor(created_at: datetime, object_id: str) -> str:
     raw = json.dumps([rfc3339(created_at), object_id]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[Any, str]:
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         stamp, object_id = json.loads(raw)
@@ -34,12 +36,12 @@ def decode_cursor(cursor: str) -> tuple[Any, str]:
 
 def page(
     session: Session,
-    stmt: Select[Any],
-    model: Any,
+    stmt: Select[Listed],
+    model: type[Listed],
     *,
     limit: int,
     cursor: str | None,
-    render: Callable[[Any], dict[str, Any]],
+    render: Callable[[Listed], dict[str, Any]],
 ) -> dict[str, Any]:
     """Run ``stmt`` (already filtered) for one page: ``{"items", "nextCursor"}``."""
     if cursor:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vcorg.cli.arguments import add_target_command, add_yes_option, fraction, refreshing
 from vcorg.cli.console import confirm, say, show_plan
@@ -85,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
             # A plan saved by `plan --adopt` is applied as reviewed: with adoption.
             target.adopt = _saved_plan_adopts(args.plan)
         stack = open_org_stack(target)
+        pulumi_plan: dict[str, Any] | None
         if args.plan is not None:
             try:
                 saved = SavedPlan.read(args.plan)

@@ -23,12 +23,13 @@ from vcorg.cli.translate import platform_errors
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from vcorg.export import ExportTree, Provenance
+    from vcorg.cli.arguments import Subparsers
+    from vcorg.export import ExportTree, Provenance, UnknownUnits
 
 HELP = "write an existing organisation as configuration"
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "export",
         help=HELP,
@@ -193,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _unknown_units(exc: Any) -> CommandFailed:
+def _unknown_units(exc: UnknownUnits) -> CommandFailed:
     import difflib
 
     hints = []

@@ -11,10 +11,10 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from vcorg.cli.console import say, stderr_console
 from vcorg.cli.errors import CommandFailed, ExitCode, UsageError
@@ -24,14 +24,16 @@ from vcorg.cli.translate import platform_errors
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from vcorg.cli.arguments import Subparsers
     from vcorg.client import PlatformClient
     from vcorg.config import OrgConfig
+    from vcorg.report.platform import ConfigUnit
 
 FORMATS = ("text", "markdown", "csv", "json")
 HELP = "review who has access, or read usage reports"
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "report",
         help=HELP,
@@ -211,7 +213,16 @@ def _emit(console: Console, text: str, out: Path | None, what: str) -> None:
     say(console, f"Wrote the {what} to {out}.")
 
 
-def _rendered(report: Any, fmt: str) -> str:
+class _Report(Protocol):
+    """What the access review and the usage report both render to."""
+
+    def to_text(self) -> str: ...
+    def to_markdown(self) -> str: ...
+    def to_csv(self) -> str: ...
+    def to_json(self) -> str: ...
+
+
+def _rendered(report: _Report, fmt: str) -> str:
     return {
         "text": report.to_text,
         "markdown": report.to_markdown,
@@ -286,7 +297,12 @@ def run_usage(args: argparse.Namespace) -> int:
 
 
 def _note_hidden(
-    console: Console, args: argparse.Namespace, hidden: Any, email: str, *, what: str = "see"
+    console: Console,
+    args: argparse.Namespace,
+    hidden: Iterable[ConfigUnit],
+    email: str,
+    *,
+    what: str = "see",
 ) -> None:
     """Say on stderr which units were left out, unless the text on the terminal says it."""
     from vcorg.report.platform import hidden_note

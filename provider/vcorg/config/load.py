@@ -298,6 +298,7 @@ class _Merger:
         if raw is None:
             return {}
         if not isinstance(raw, dict):
+            # A type built at run time from the model class, which mypy cannot follow.
             self._validate(TypeAdapter(dict[Key, model]), raw, prefix, index)  # type: ignore[valid-type]
             return None  # a hole: rules that need this map stay quiet
         valid = {}

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from vcorg import vocabulary
 from vcorg.config.positions import SourceMap, format_path
@@ -80,7 +81,9 @@ def problems_from_validation(
         yield Problem(rule, file, line, column, format_path(parts), message)
 
 
-def describe(detail: Any, model: type[BaseModel] | None, loc: tuple[Any, ...]) -> tuple[str, str]:
+def describe(
+    detail: ErrorDetails, model: type[BaseModel] | None, loc: tuple[int | str, ...]
+) -> tuple[str, str]:
     """The problem id and the message for one pydantic error found at ``loc`` of ``model``."""
     kind: str = detail["type"]
     ctx: dict[str, Any] = detail.get("ctx") or {}
@@ -133,7 +136,7 @@ def describe(detail: Any, model: type[BaseModel] | None, loc: tuple[Any, ...]) -
     return "invalid-value", str(detail.get("msg", "invalid value"))
 
 
-def _kind_of(value: Any) -> str:
+def _kind_of(value: object) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, int | float | HugeInteger):
@@ -147,7 +150,7 @@ def _kind_of(value: Any) -> str:
     return type(value).__name__
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):

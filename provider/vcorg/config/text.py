@@ -47,6 +47,7 @@ def visible_text(value: str) -> str:
 def real_email(value: str) -> str:
     """Pydantic validator: an address an invitation can be sent to, kept as written."""
     hidden = first_hidden(value)
+    reason: str | None
     if hidden is not None:
         reason = f"it contains {char_label(hidden)}, a character that cannot be seen"
     else:

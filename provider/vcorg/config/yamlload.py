@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import gc
 import re
-from typing import Any
+from typing import Any, ClassVar, cast
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -168,11 +168,12 @@ class _Constructor(SafeConstructor):
             elif tag in (_INT, _FLOAT):
                 value = self._number(node)
             elif tag in (_MAP, _SEQ):
-                value = self._misfit(node, "text")
+                self._misfit(node, "text")
+                value = None
             else:
                 value = self.construct_object(node, deep=True)
         elif cls is MappingNode and tag == _MAP:
-            value = self._build_map(node)
+            value = self._build_map(cast(MappingNode, node))
         elif cls is SequenceNode and tag == _SEQ:
             mark = node.start_mark
             value = PositionedList((mark.line + 1, mark.column + 1))
@@ -182,7 +183,8 @@ class _Constructor(SafeConstructor):
                 mark = child.start_mark
                 positions.append((mark.line + 1, mark.column + 1))
         elif tag in (_MAP, _SEQ):
-            value = self._misfit(node, "a list" if cls is SequenceNode else "a map")
+            self._misfit(node, "a list" if cls is SequenceNode else "a map")
+            value = None
         else:
             value = self.construct_object(node, deep=True)
         if memo is not None:
@@ -236,17 +238,18 @@ class _Constructor(SafeConstructor):
     def _misfit(self, node: Node, kind: str) -> None:
         self._problem("yaml-syntax", node, f"the tag !!{node.tag[18:]} does not fit {kind}")
 
-    def _number(self, node: ScalarNode) -> Any:
+    def _number(self, node: Node) -> int | HugeInteger | float | str:
         try:
             if node.tag == _INT:
                 return self.construct_core_int(node)
             return self.construct_core_float(node)
         except ValueError:
-            shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+            text: str = node.value
+            shown = text if len(text) <= 40 else text[:37] + "..."
             self._problem("yaml-syntax", node, f"{shown!r} is not a valid number")
-            return node.value
+            return text
 
-    def construct_core_int(self, node: ScalarNode) -> int:
+    def construct_core_int(self, node: Node) -> int | HugeInteger:
         text = node.value.replace("_", "")
         sign = -1 if text.startswith("-") else 1
         text = text.lstrip("+-")
@@ -258,10 +261,10 @@ class _Constructor(SafeConstructor):
             return sign * int(text, 10)
         except ValueError:
             if text.isdigit():
-                return HugeInteger(node.value)  # type: ignore[return-value]
+                return HugeInteger(node.value)
             raise
 
-    def construct_core_float(self, node: ScalarNode) -> float:
+    def construct_core_float(self, node: Node) -> float:
         text = node.value.lower()
         if text.endswith(".inf"):
             return float("-inf") if text.startswith("-") else float("inf")
@@ -273,29 +276,36 @@ class _Constructor(SafeConstructor):
         line, column = _position(node)
         self.problems.append(Problem(rule, self.file, line, column, "", message))
 
+    # Used by the SafeConstructor fallback (e.g. inside a `!!set`), so nested data keeps
+    # the same rules and positions. (What `add_constructor` would do, but its stubs accept
+    # only PyYAML's own loader classes.)
+    yaml_constructors: ClassVar[dict[str | None, Any]] = {
+        **SafeConstructor.yaml_constructors,
+        _MAP: build,
+        _SEQ: build,
+        _INT: _number,
+        _FLOAT: _number,
+    }
 
-# Used by the SafeConstructor fallback (e.g. inside a `!!set`), so nested data keeps
-# the same rules and positions.
-_Constructor.add_constructor(_MAP, lambda self, node: self.build(node))
-_Constructor.add_constructor(_SEQ, lambda self, node: self.build(node))
-_Constructor.add_constructor(_INT, lambda self, node: self._number(node))
-_Constructor.add_constructor(_FLOAT, lambda self, node: self._number(node))
 
 try:
-    from yaml.cyaml import CParser as _CParser
+    # `yaml.cyaml` re-exports this class; its home is the libyaml extension.
+    from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - libyaml ships with PyYAML wheels
-    _CParser = None
+    _WITH_LIBYAML = False
+else:
+    _WITH_LIBYAML = True
 
-if _CParser is not None:
+if _WITH_LIBYAML:
 
-    class _Loader(_CParser, _Constructor, _Resolver):  # type: ignore[misc]
+    class _Loader(_CParser, _Constructor, _Resolver):
         def __init__(self, stream: str) -> None:
             _CParser.__init__(self, stream)
             _Constructor.__init__(self)
             _Resolver.__init__(self)
 
 else:  # pragma: no cover
-
+    # The pure-Python twin of the class above; mypy sees both definitions.
     class _Loader(  # type: ignore[no-redef]
         yaml.reader.Reader,
         yaml.scanner.Scanner,

@@ -54,10 +54,14 @@ class ProjectLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(program=lambda: None)
 
-    def Handshake(self, request, context):
+    def Handshake(
+        self, request: language_pb2.LanguageHandshakeRequest, context: grpc.ServicerContext
+    ) -> language_pb2.LanguageHandshakeResponse:
         return language_pb2.LanguageHandshakeResponse()
 
-    def Run(self, request, context):
+    def Run(
+        self, request: language_pb2.RunRequest, context: grpc.ServicerContext
+    ) -> language_pb2.RunResponse:
         wrong = _virtualenv_mismatch(request)
         if wrong is not None:
             return language_pb2.RunResponse(error=wrong)
@@ -66,8 +70,14 @@ class ProjectLanguageServer(LanguageServer):
         if directory not in sys.path:
             sys.path.insert(0, directory)
         os.chdir(request.pwd or directory)
-        self.program = lambda: runpy.run_path(str(path), run_name="__main__")
-        return super().Run(request, context)
+
+        def program() -> None:
+            runpy.run_path(str(path), run_name="__main__")
+
+        self.program = program
+        # The SDK's LanguageServer.Run has no annotations (it returns a RunResponse).
+        response: language_pb2.RunResponse = super().Run(request, context)  # type: ignore[no-untyped-call]
+        return response
 
 
 def _virtualenv_mismatch(request: language_pb2.RunRequest) -> str | None:

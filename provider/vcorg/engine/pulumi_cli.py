@@ -164,9 +164,11 @@ def _go(args: list[str], cwd: Path, log: Callable[[str], None]) -> str:
     return proc.stdout
 
 
-def _module_dir(module: str, version: str, cwd: Path, log: Callable[[str], None]) -> dict:
+def _module_dir(module: str, version: str, cwd: Path, log: Callable[[str], None]) -> dict[str, str]:
+    """`go mod download -json`: the module's paths ("Dir", "GoMod", ...), all text."""
     out = _go(["mod", "download", "-json", f"{module}@v{version}"], cwd, log)
-    return json.loads(out)
+    info: dict[str, str] = json.loads(out)
+    return info
 
 
 def _replace_directives(go_mod: Path) -> list[str]:

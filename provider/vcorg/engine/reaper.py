@@ -17,6 +17,7 @@ The watcher imports only the standard library, so it starts in a few millisecond
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import select
 import shutil
@@ -26,6 +27,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 SCAN_SECONDS = 0.25
 
@@ -86,7 +88,7 @@ def kill_engine(*, exclude: str = "vcorg.engine.reaper") -> int:
 
 def watch(parent: int, directory: str) -> int:
     """The watcher's loop: follow ``parent``'s descendants until stdin closes."""
-    stdin = sys.stdin.buffer
+    stdin = cast(io.BufferedReader, sys.stdin.buffer)  # typed BinaryIO, which lacks read1
     # The parent's first line lists the processes it had before the command began: not
     # the command's to kill (a test process, say, running vcorg next to its own servers).
     first = stdin.readline().split()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from vcorg.config.models import KEY_PATTERN
+from vcorg.vocabulary import KEY_PATTERN
 
 MAX_KEY = 63
 _VALID = re.compile(KEY_PATTERN)

@@ -20,7 +20,8 @@ from .tree import ExportTree
 from .yaml_writer import render_yaml
 
 SCHEMA_FILE = Path("schemas") / "org.schema.json"
-SCHEMA_URL = str((OrgConfig.model_config.get("json_schema_extra") or {}).get("$id", ""))
+_SCHEMA_EXTRA = OrgConfig.model_config.get("json_schema_extra")
+SCHEMA_URL = str(_SCHEMA_EXTRA.get("$id", "")) if isinstance(_SCHEMA_EXTRA, dict) else ""
 SINGLE = "file"
 DIRECTORY = "directory"
 UNITS_DIR = "units"

@@ -14,10 +14,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from vcorg.client import JSONObject
 from vcorg.client.snapshot import OrgSnapshot
 from vcorg.config.models import (
-    TIMEZONE_PATTERN,
     MeetingRoom,
     MeetingRoomRoles,
     Unit,
@@ -26,6 +27,7 @@ from vcorg.config.models import (
     WaitingAreaRoles,
 )
 from vcorg.report.platform import CONFIG_ROLES
+from vcorg.vocabulary import TIMEZONE_PATTERN
 
 from .fields import Unmapped, access_hours, config_fields
 from .keys import KeyAllocator
@@ -36,7 +38,11 @@ UNIT = "unit"
 WAITING_AREA = "waiting-area"
 MEETING_ROOM = "meeting-room"
 KIND_WORDS = {UNIT: "unit", WAITING_AREA: "waiting area", MEETING_ROOM: "meeting room"}
-_ROLE_MODELS = {UNIT: UnitRoles, WAITING_AREA: WaitingAreaRoles, MEETING_ROOM: MeetingRoomRoles}
+_ROLE_MODELS: dict[str, type[BaseModel]] = {
+    UNIT: UnitRoles,
+    WAITING_AREA: WaitingAreaRoles,
+    MEETING_ROOM: MeetingRoomRoles,
+}
 _TIMEZONE = re.compile(TIMEZONE_PATTERN)
 
 
@@ -248,8 +254,8 @@ def build_tree(snapshot: OrgSnapshot, *, unit_keys: Sequence[str] | None = None)
 def _file_grants(tree: ExportTree, grants: Iterable[JSONObject]) -> None:
     by_id: dict[tuple[str, str], Entry] = {}
     for kind, pool in ((UNIT, tree.units), (WAITING_AREA, tree.areas), (MEETING_ROOM, tree.rooms)):
-        for entry in pool.values():
-            by_id[(kind, entry.id)] = entry
+        for pooled in pool.values():
+            by_id[(kind, pooled.id)] = pooled
     role_keys = {
         kind: {role: _role_alias(kind, attribute) for attribute, role in pairs}
         for kind, pairs in CONFIG_ROLES.items()
@@ -324,7 +330,9 @@ def _roles(entry: Entry) -> dict[str, Any]:
     return out
 
 
-def _in_model_order(model: type[Any], fields: Mapping[str, Any], **nested: Any) -> dict[str, Any]:
+def _in_model_order(
+    model: type[BaseModel], fields: Mapping[str, Any], **nested: Any
+) -> dict[str, Any]:
     """Fields and non-empty nested parts (roles, areas, rooms) in the model's field order."""
     out: dict[str, Any] = {}
     for name, info in model.model_fields.items():

@@ -80,6 +80,7 @@ class _Matcher:
         if new.get("adopt") is not True:
             return None
         name = str(new.get("name"))
+        found: Mapping[str, Any] | None
         if step.type_name == UNIT:
             found = self.units.get(name)
         else:

@@ -12,7 +12,7 @@ from .steps import MEETING_ROOM, UNIT, WAITING_AREA, Op, ResourceStep
 from .values import clean_inputs
 
 
-def text_or_none(value: Any) -> str | None:
+def text_or_none(value: object) -> str | None:
     """A non-empty string, else `None` (markers and other types included)."""
     return value if isinstance(value, str) and value else None
 

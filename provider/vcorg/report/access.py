@@ -121,7 +121,7 @@ class AccessReport:
     @property
     def summary(self) -> Summary:
         entries = [e for u in self.units for e in u.entries]
-        states = defaultdict(int)
+        states: defaultdict[str, int] = defaultdict(int)
         for entry in entries:
             states[entry.state] += 1
         return Summary(

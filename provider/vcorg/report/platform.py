@@ -43,9 +43,8 @@ ROLE_ORDER = {role: n for n, (_, role) in enumerate(p for v in CONFIG_ROLES.valu
 
 def is_system_administrator(me: Mapping[str, object]) -> bool:
     roles = me.get("roles") or []
-    return any(
-        isinstance(r, Mapping) and r.get("role") == SYSTEM_ADMINISTRATOR
-        for r in roles  # type: ignore[union-attr]
+    return isinstance(roles, Iterable) and any(
+        isinstance(r, Mapping) and r.get("role") == SYSTEM_ADMINISTRATOR for r in roles
     )
 
 
@@ -168,7 +167,8 @@ def _declared(config: OrgConfig, places: Mapping[str, Place]) -> set[tuple[str, 
     by_key = {(p.scope_type, p.key): p.id for p in places.values() if p.key is not None}
     declared: set[tuple[str, str, str]] = set()
     for unit_key, cfg in config.units.items():
-        targets = [("unit", unit_key, cfg.roles)]
+        # The roles model of each scope; its attributes are read by name (CONFIG_ROLES).
+        targets: list[tuple[str, str, object]] = [("unit", unit_key, cfg.roles)]
         targets += [("waiting-area", k, a.roles) for k, a in cfg.waiting_areas.items()]
         targets += [("meeting-room", k, r.roles) for k, r in cfg.meeting_rooms.items()]
         for scope_type, key, roles in targets:

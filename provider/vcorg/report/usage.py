@@ -61,8 +61,9 @@ class Usage:
         }
 
 
-def _number(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
+def _number(value: float | str | None) -> float | None:
+    """A JSON number (or one sent as text), else None."""
+    return None if value is None else float(value)
 
 
 @dataclass(frozen=True)

@@ -487,7 +487,9 @@ class ObjectProvider(PlatformProvider):
                 self._delete(org, id_, current.get("version"), props)
         self._invalidate(org, props)
 
-    def _delete(self, org: str, id_: str, version: Any, props: Mapping[str, Any]) -> None:
+    def _delete(
+        self, org: str, id_: str, version: int | float | None, props: Mapping[str, Any]
+    ) -> None:
         self.client.delete_object(
             org, self.collection, id_, version=version, subject=self.subject(props)
         )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 from vcorg.client import PlatformError
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class ResourceError(Exception):
@@ -20,14 +21,14 @@ class ResourceError(Exception):
     """
 
 
-def reported(method: F) -> F:
+def reported(method: Callable[P, R]) -> Callable[P, R]:
     """Turn client errors into :class:`ResourceError` at the provider's edge."""
 
     @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return method(*args, **kwargs)
         except PlatformError as exc:
             raise ResourceError(str(exc)) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper

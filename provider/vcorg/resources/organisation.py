@@ -67,6 +67,7 @@ class Organisation(pulumi.ComponentResource):
                 "or config_path= (YAML files or a directory)."
             )
         if config is None:
+            assert config_path is not None  # exactly one of the two, checked above
             config = _load(config_path)
         self.config = config
         self.organisation = config.organisation

@@ -8,7 +8,7 @@ the config; expired ones read back as missing, so the next apply re-sends them.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -194,7 +194,9 @@ class RoleMembersProvider(PlatformProvider):
         )
 
 
-def _by_email(grants: Any, scope_type: str, scope_id: str, role: str) -> dict[str, JSONObject]:
+def _by_email(
+    grants: Iterable[JSONObject], scope_type: str, scope_id: str, role: str
+) -> dict[str, JSONObject]:
     return {
         g["email"].lower(): g
         for g in grants

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pulumi.dynamic.dynamic as sdk_dynamic
+from pulumi.dynamic import ResourceProvider
 
 _LOCK = threading.Lock()
 _MARKER = "__vcorg_guarded__"
@@ -46,12 +47,13 @@ def pristine(method: Callable[..., Any]) -> Callable[..., Any]:
     return method
 
 
+# `_batch_setitems` is a private method of the pure-Python pickler, absent from typeshed.
 def _pickler_method_name() -> str:
     return getattr(pickle._Pickler._batch_setitems, "__qualname__", "")  # type: ignore[attr-defined]
 
 
 def _reset() -> None:
-    pickler: Any = pickle._Pickler  # type: ignore[attr-defined]
+    pickler: Any = pickle._Pickler  # Any: `_batch_setitems` is absent from typeshed (above)
     pickler._batch_setitems = pristine(pickler._batch_setitems)
 
 
@@ -60,8 +62,10 @@ def _reset() -> None:
 _CONSTANT: dict[type, str] = {}
 
 
-def _guard(original: Callable[[Any], str]) -> Callable[[Any], str]:
-    def serialize_provider(provider: Any) -> str:
+def _guard(
+    original: Callable[[ResourceProvider], str],
+) -> Callable[[ResourceProvider], str]:
+    def serialize_provider(provider: ResourceProvider) -> str:
         constant = getattr(provider, "pickle_is_constant", False)
         if constant and type(provider) in _CONSTANT:
             if _SDK_PATCH in _pickler_method_name():
@@ -86,5 +90,5 @@ def install() -> None:
     """Idempotently replace the SDK's serialize_provider with the guarded one."""
     current = sdk_dynamic.serialize_provider
     if not getattr(current, _MARKER, False):
-        sdk_dynamic.serialize_provider = _guard(current)  # type: ignore[assignment]
+        sdk_dynamic.serialize_provider = _guard(current)
     _reset()

@@ -40,7 +40,8 @@ import asyncio
 import functools
 import os
 from collections.abc import Callable
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import pulumi._types as sdk_types
 import pulumi.log as sdk_log
@@ -49,6 +50,12 @@ import pulumi.runtime.rpc as sdk_rpc
 import pulumi.runtime.stack as sdk_stack
 from pulumi.runtime import settings as sdk_settings
 from pulumi.runtime.proto import source_pb2
+
+if TYPE_CHECKING:
+    from pulumi import Inputs, Resource
+    from pulumi.runtime.rpc import Resolver
+
+    Transfer = Callable[[Resource, Inputs, bool], dict[str, Resolver]]
 
 _MARKER = "__vcorg_speedup__"
 
@@ -62,8 +69,8 @@ def _marked(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
-def _require(module: Any, name: str) -> Callable[..., Any]:
-    current = getattr(module, name, None)
+def _require(module: ModuleType, name: str) -> Callable[..., Any]:
+    current: object = getattr(module, name, None)
     if not callable(current):
         raise SdkChanged(f"pulumi SDK: {module.__name__}.{name} is gone; review sdk_speedups")
     return current
@@ -71,7 +78,7 @@ def _require(module: Any, name: str) -> Callable[..., Any]:
 
 async def _wait_for_rpcs(await_all_outstanding_tasks: bool = True) -> None:
     """`wait_for_rpcs` in linear time: one done-callback per pending output, not per round."""
-    rpc_manager = sdk_stack._get_rpc_manager()
+    rpc_manager = sdk_settings._get_rpc_manager()
     settings = sdk_settings.SETTINGS
     while True:
         while rpc_manager.rpcs:
@@ -106,8 +113,8 @@ async def _wait_for_rpcs(await_all_outstanding_tasks: bool = True) -> None:
             break
 
 
-def _read_back_only(transfer: Callable[..., Any]) -> Callable[..., Any]:
-    def transfer_properties(res: Any, props: Any, custom: bool) -> Any:
+def _read_back_only(transfer: Transfer) -> Transfer:
+    def transfer_properties(res: Resource, props: Inputs, custom: bool) -> dict[str, Resolver]:
         wanted = getattr(type(res), "read_back", None)
         if wanted is None or not isinstance(props, dict):
             return transfer(res, props, custom)
@@ -122,7 +129,7 @@ def _no_stack_trace() -> source_pb2.StackTrace:
 
 def _quiet_debug(
     msg: str,
-    resource: Any = None,
+    resource: Resource | None = None,
     stream_id: int | None = None,
     ephemeral: bool | None = None,
 ) -> None:
@@ -150,7 +157,7 @@ def install() -> None:
     ):
         if not getattr(_require(module, name), _MARKER, False):
             setattr(module, name, _marked(replacement))
-    if not os.environ.get("VCORG_DEBUG"):
-        for module in (sdk_log,):
-            if not getattr(_require(module, "debug"), _MARKER, False):
-                module.debug = _marked(_quiet_debug)
+    if not os.environ.get("VCORG_DEBUG") and not getattr(
+        _require(sdk_log, "debug"), _MARKER, False
+    ):
+        sdk_log.debug = _marked(_quiet_debug)

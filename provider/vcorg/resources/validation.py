@@ -32,6 +32,8 @@ ObjectId = Annotated[str, StringConstraints(min_length=1)]
 
 @functools.cache
 def _adapter(kind: Any) -> TypeAdapter[Any]:
+    # Any: ``kind`` is a type form (a class, or an ``Annotated`` alias such as ``Key``),
+    # and must be hashable for the cache; typing has no type for "a hashable type form".
     return TypeAdapter(kind, config={"strict": True})
 
 
@@ -39,9 +41,10 @@ def _adapter(kind: Any) -> TypeAdapter[Any]:
 def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     """Validates one field of ``model`` as the model would (type and constraints)."""
     field = model.model_fields[name]
-    if not field.metadata:
-        return _adapter(field.annotation)
-    return _adapter(Annotated[field.annotation, *field.metadata])
+    kind: Any = field.annotation  # a type form, as above
+    if field.metadata:
+        kind = Annotated[kind, *field.metadata]
+    return _adapter(kind)
 
 
 @functools.cache

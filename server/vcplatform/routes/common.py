@@ -43,6 +43,7 @@ def load(
 
     ``lock`` takes a row lock (PostgreSQL) so a read-modify-write cannot interleave.
     """
+    # Every table passed here has `id` and `org_id`; their base class, Row's bound, does not.
     stmt = select(model).where(model.id == object_id, model.org_id == org_id)  # type: ignore[attr-defined]
     if lock:
         stmt = stmt.with_for_update()
@@ -91,7 +92,12 @@ def settings(body: type[BaseModel], *, handled: Iterable[str] = ()) -> tuple[str
 
 
 def ensure_unique_name(
-    session: Session, model: Any, *, name: str, exclude_id: str | None = None, **scope: str
+    session: Session,
+    model: type[models.Scope],
+    *,
+    name: str,
+    exclude_id: str | None = None,
+    **scope: str,
 ) -> None:
     """409 with ``existingId`` when ``name`` is taken within ``scope``."""
     stmt = select(model.id).where(model.name == name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -17,7 +17,7 @@ from vcplatform.context import IdempotencyKey, IfMatch, OrgCtx, check_if_match, 
 from vcplatform.errors import Conflict, NotFound, ValidationFailed
 from vcplatform.ids import new_id
 from vcplatform.pagination import page
-from vcplatform.roles import ROLES_BY_SCOPE
+from vcplatform.roles import ROLES_BY_SCOPE, Role, ScopeType
 from vcplatform.routes.common import DEFAULT_PAGE, Cursor, Limit, UnitFilter, load
 
 router = APIRouter(tags=["grants"])
@@ -30,21 +30,25 @@ MANAGE = (
 def scope_unit_id(session: Session, principal: Principal, scope_type: str, scope_id: str) -> str:
     """The unit that holds the scope; 422 when the scope is not in the organisation."""
     model = models.SCOPE_MODELS[scope_type]
-    scope = session.scalars(
-        select(model).where(model.id == scope_id, model.org_id == principal.org_id)
-    ).first()
+    # A select of a union of tables is typed as a select of their base class.
+    scope = cast(
+        "models.Scope | None",
+        session.scalars(
+            select(model).where(model.id == scope_id, model.org_id == principal.org_id)
+        ).first(),
+    )
     if scope is None:
         raise ValidationFailed.field("scopeId", f"there is no {scope_type} with id {scope_id!r}")
-    return scope.id if scope_type == "unit" else scope.unit_id
+    return models.unit_of(scope)
 
 
 @router.get("/orgs/{org}/grants", response_model=apimodels.GrantPage)
 def list_grants(
     ctx: OrgCtx,
-    scope_type: Annotated[apimodels.ScopeType | None, Query(alias="scopeType")] = None,
+    scope_type: Annotated[ScopeType | None, Query(alias="scopeType")] = None,
     scope_id: Annotated[str | None, Query(alias="scopeId", max_length=40)] = None,
     unit_id: UnitFilter = None,
-    role: Annotated[apimodels.Role | None, Query()] = None,
+    role: Annotated[Role | None, Query()] = None,
     state: Annotated[
         apimodels.GrantState | None, Query(description="Default: every state except revoked")
     ] = None,

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from vcplatform import apimodels, models, serialize
@@ -50,7 +50,10 @@ def target_unit(session: Session, principal: Principal, unit_id: str) -> models.
     return unit
 
 
-def scoped_list(principal: Principal, model: Any, unit_id: str | None) -> Any:
+def scoped_list(
+    principal: Principal, model: type[models.InUnit], unit_id: str | None
+) -> Select[models.InUnit]:
+    """The objects of ``model`` the principal may read, optionally in one unit only."""
     stmt = select(model).where(model.org_id == principal.org_id)
     if unit_id is not None:
         stmt = stmt.where(model.unit_id == unit_id)

@@ -8,10 +8,10 @@ role they hold in the unit's waiting areas or rooms.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from vcplatform.usage.stats import CallRow, summarise
 
 REPORT_ROLES = frozenset({"organisation-administrator", "organisation-reporter"})
 DELETED = "(deleted)"
+K = TypeVar("K")
 NO_REPORT = (
     "only a system administrator, or an organisation administrator or organisation "
     "reporter of the unit, can read its reports"
@@ -91,8 +92,8 @@ def _calls(
     return [CallRow(*row) for row in session.execute(stmt)]
 
 
-def _group(calls: Iterable[CallRow], key: Any) -> dict[Any, list[CallRow]]:
-    groups: dict[Any, list[CallRow]] = defaultdict(list)
+def _group(calls: Iterable[CallRow], key: Callable[[CallRow], K]) -> dict[K, list[CallRow]]:
+    groups: dict[K, list[CallRow]] = defaultdict(list)
     for call in calls:
         groups[key(call)].append(call)
     return groups
@@ -109,7 +110,7 @@ def unit_report(
     by_scope = _group(calls, lambda c: c.scope_id)
     zone = period.zone
 
-    def rows(model: Any, scope_type: str) -> list[dict[str, Any]]:
+    def rows(model: type[models.InUnit], scope_type: str) -> list[dict[str, Any]]:
         current = list(
             session.scalars(
                 select(model).where(model.unit_id == unit.id, model.org_id == unit.org_id)
@@ -127,9 +128,9 @@ def unit_report(
         for row in current:
             out.append(_scope_usage(row.id, row.name, _tags(row), by_scope.get(row.id, []), zone))
         for scope_id in sorted(former_ids):
-            row = former.get(scope_id)
-            name = row.name if row is not None else DELETED
-            tags = _tags(row) if row is not None else []
+            moved = former.get(scope_id)
+            name = moved.name if moved is not None else DELETED
+            tags = _tags(moved) if moved is not None else []
             out.append(_scope_usage(scope_id, name, tags, by_scope[scope_id], zone))
         return sorted(out, key=lambda r: (r["name"] == DELETED, r["name"], r["id"]))
 
@@ -144,7 +145,7 @@ def unit_report(
     }
 
 
-def _tags(row: Any) -> list[str]:
+def _tags(row: models.WaitingArea | models.MeetingRoom) -> list[str]:
     return list(getattr(row, "reporting_tags", None) or [])
 
 
@@ -230,7 +231,8 @@ def _tag_rows(
     by_tag: dict[str | None, list[CallRow]] = defaultdict(list)
     for call in calls:
         tags = unit_tags.get(call.unit_id, set()) | area_tags.get(call.scope_id, set())
-        for tag in tags or {None}:
+        keys: Iterable[str | None] = tags or {None}
+        for tag in keys:
             by_tag[tag].append(call)
     ordered = sorted(by_tag, key=lambda t: (t is None, t or ""))
     return [{"tag": tag, "usage": summarise(by_tag[tag], zone)} for tag in ordered]

@@ -19,13 +19,16 @@ import math
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from vcplatform import models
+
+if TYPE_CHECKING:
+    from vcplatform.db import Database
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Per waiting-area type: consultations in an 8-hour open day, median minutes, mean wait.
@@ -184,7 +187,10 @@ def _meetings(
 
 
 def _tag(
-    org: models.Organisation, seed: int, scope: Any, drafts: list[Draft]
+    org: models.Organisation,
+    seed: int,
+    scope: models.WaitingArea | models.MeetingRoom,
+    drafts: list[Draft],
 ) -> list[dict[str, Any]]:
     scope_type = "waiting-area" if isinstance(scope, models.WaitingArea) else "meeting-room"
     rows = []
@@ -222,7 +228,9 @@ def _insert_new(session: Session, rows: list[dict[str, Any]], chunk: int = 500) 
     return inserted
 
 
-def simulate_org(db: Any, org_key: str, *, days: int, seed: int, last: date | None) -> Simulation:
+def simulate_org(
+    db: Database, org_key: str, *, days: int, seed: int, last: date | None
+) -> Simulation:
     """``vcplatform usage simulate``: one transaction; ``last`` defaults to yesterday (UTC)."""
     from vcplatform.operator import OperatorError, find_org
 

@@ -12,6 +12,7 @@ from vcorg.config.models import AccessHours, OrgConfig
 from vcorg.config.positions import SourceMap
 from vcorg.config.problem import Problem
 from vcorg.config.rules.base import Finding, area_path, placed, problem, waiting_areas
+from vcorg.vocabulary import Day
 
 IDS = {
     "unknown-timezone": "Time zones are IANA names such as `Australia/Sydney`.",
@@ -93,7 +94,7 @@ def blocks(config: OrgConfig, sources: SourceMap) -> Iterator[Problem]:
 def open_blocks(hours: AccessHours) -> Iterator[Finding]:
     """Blocks that end after they start, list a day once and do not overlap (per area)."""
     base = ("accessHours", "open")
-    by_day: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    by_day: dict[Day, list[tuple[str, str, int]]] = defaultdict(list)
     for index, block in enumerate(hours.open or ()):
         if block is None or block.from_ is None or block.to is None:
             continue  # a time failed the schema (vcorg.config.salvage): nothing to compare
