@@ -8,7 +8,7 @@ generated ``docs/config-reference.md``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 from pydantic.alias_generators import to_camel
@@ -472,9 +472,16 @@ def setting_names(model: type[BaseModel]) -> tuple[str, ...]:
 
 
 # The settings each kind may leave to the console (`consoleOwned`): exactly its settings.
-UnitSetting = Literal[setting_names(Unit)]  # type: ignore[valid-type]
-WaitingAreaSetting = Literal[setting_names(WaitingArea)]  # type: ignore[valid-type]
-MeetingRoomSetting = Literal[setting_names(MeetingRoom)]  # type: ignore[valid-type]
+# The Literals are built from the models at import time, which a type checker cannot follow:
+# to it they are plain strings.
+if TYPE_CHECKING:
+    UnitSetting = str
+    WaitingAreaSetting = str
+    MeetingRoomSetting = str
+else:
+    UnitSetting = Literal[setting_names(Unit)]
+    WaitingAreaSetting = Literal[setting_names(WaitingArea)]
+    MeetingRoomSetting = Literal[setting_names(MeetingRoom)]
 
 
 class ConsoleOwned(_Model):

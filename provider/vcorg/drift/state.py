@@ -7,6 +7,7 @@ missing stack is an empty state.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -67,7 +68,7 @@ class RecordedState:
         return self.written_at
 
 
-def resources_from_deployment(deployment: dict[str, Any]) -> RecordedState:
+def resources_from_deployment(deployment: Mapping[str, Any]) -> RecordedState:
     """The vcorg resources of an exported deployment (`pulumi stack export`)."""
     found: list[StateResource] = []
     other = 0

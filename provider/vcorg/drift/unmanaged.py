@@ -78,7 +78,7 @@ class Unmanaged:
     @property
     def sort_key(self) -> tuple[int, str, str, str, str]:
         return (
-            UNMANAGED_KINDS.index(self.kind),  # type: ignore[arg-type]
+            UNMANAGED_KINDS.index(self.kind),
             self.unit_name or "",
             self.scope_name or "",
             self.name,

@@ -176,16 +176,16 @@ def detail_blocks(rows: Iterator[Row], *, budget: int, cut: Cut = _CUT_PLAN) -> 
     out: list[str] = []
     used = 0
     shown_resources = shown_units = 0
-    for heading, rows in groups:
-        lines = [_diff_line(r) for r in rows]
+    for heading, members in groups:
+        lines = [_diff_line(r) for r in members]
         block = _unit_block(heading, lines)
         if used + len(block) + _NOTE_RESERVE <= budget:
             out.append(block)
             used += len(block)
             shown_units += 1
-            shown_resources += sum(r.kind is RowKind.RESOURCE for r in rows)
+            shown_resources += sum(r.kind is RowKind.RESOURCE for r in members)
             continue
-        partial, n = _partial_block(heading, rows, budget - used - _NOTE_RESERVE)
+        partial, n = _partial_block(heading, members, budget - used - _NOTE_RESERVE)
         if partial:
             out.append(partial)
             shown_resources += n
