@@ -535,12 +535,13 @@ class ObjectResource(VcorgResource):
         opts: pulumi.ResourceOptions | None,
     ) -> None:
         # Inputs in the order they have always been registered: organisation and key
-        # first, what places the object, its settings, adopt last.
+        # first, what places the object, its settings, adopt last. `adopt: false` is the
+        # default and is left out: at thousands of resources it is state nobody reads.
         props = {
             "organisation": organisation,
             "key": key,
             **placement,
             **provider.settings_of(settings),
-            "adopt": adopt,
+            **({} if adopt is False else {"adopt": adopt}),
         }
         super().__init__(provider, resource_name, props, opts)
