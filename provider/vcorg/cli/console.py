@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, TextIO
 from vcorg.cli.errors import CommandFailed
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
 
     from vcorg.plan import Plan
@@ -22,6 +24,22 @@ def stderr_console() -> Console:
 def say(console: Console, text: str) -> None:
     """A status line on stderr, so stdout holds only the plan."""
     console.print(text, highlight=False, markup=False, soft_wrap=True)
+
+
+def emit(console: Console, text: str, out: Path | None, what: str) -> None:
+    """A report on stdout, or written to *out* (`--out`) with a line saying so."""
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CommandFailed(
+            f"cannot write the {what} to {out}: {exc.strerror or exc}",
+            "choose a writable file for --out",
+        ) from None
+    say(console, f"Wrote the {what} to {out}.")
 
 
 def show_plan(plan: Plan, *, stream: TextIO | None = None) -> None:

@@ -8,20 +8,17 @@ objects that are not ignored), 1 on error, 64 on a usage error.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vcorg.cli.arguments import add_target_options
-from vcorg.cli.console import say
+from vcorg.cli.console import emit, say
 from vcorg.cli.errors import CommandFailed, ExitCode
 from vcorg.cli.target import connected
 from vcorg.cli.translate import platform_errors
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from vcorg.cli.arguments import Subparsers
 
 FORMATS = ("text", "markdown", "json")
@@ -100,25 +97,10 @@ def run(args: argparse.Namespace) -> int:
         text = render_markdown(report)
     else:
         text = render_text(report)
-    _emit(console, text, args.out)
+    emit(console, text, args.out, "drift report")
     say(
         console,
         f"Checked {report.managed:,} managed resources in {time.monotonic() - started:.1f} s "
         f"({report.requests:,} requests to the platform).",
     )
     return ExitCode.CHANGES if report.has_drift else ExitCode.OK
-
-
-def _emit(console: Console, text: str, out: Path | None) -> None:
-    if out is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise CommandFailed(
-            f"cannot write the drift report to {out}: {exc.strerror or exc}",
-            "choose a writable file for --out",
-        ) from None
-    say(console, f"Wrote the drift report to {out}.")

@@ -8,7 +8,6 @@ and `vcorg apply --adopt` takes everything over without a single other write.
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -16,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vcorg.cli.console import say, stderr_console
-from vcorg.cli.errors import CommandFailed, ExitCode, UsageError
-from vcorg.cli.target import API_URL_ENV, TOKEN_ENV
+from vcorg.cli.errors import CommandFailed, ExitCode
+from vcorg.cli.target import API_URL_ENV, TOKEN_ENV, platform_credentials
 from vcorg.cli.translate import platform_errors
 
 if TYPE_CHECKING:
@@ -83,32 +82,6 @@ def register(subparsers: Subparsers) -> None:
     parser.set_defaults(run=run)
 
 
-def _platform(args: argparse.Namespace) -> tuple[str, str]:
-    from vcorg.client import ConfigurationError
-    from vcorg.client.settings import normalise_api_url
-
-    raw_url = (args.api_url or os.environ.get(API_URL_ENV, "")).strip()
-    if not raw_url:
-        raise CommandFailed(
-            "no platform URL given",
-            f"pass --api-url https://... or set {API_URL_ENV}",
-            exit_code=ExitCode.USAGE,
-        )
-    try:
-        api_url = normalise_api_url(raw_url)
-    except ConfigurationError as exc:
-        raise UsageError(str(exc)) from None
-    token = os.environ.get(TOKEN_ENV, "").strip()
-    if not token:
-        raise CommandFailed(
-            f"no API token: {TOKEN_ENV} is not set",
-            f"export {TOKEN_ENV}=<token> (vcorg never takes the token as a flag, so it "
-            "stays out of shell history and process lists)",
-            exit_code=ExitCode.USAGE,
-        )
-    return api_url, token
-
-
 def run(args: argparse.Namespace) -> int:
     from vcorg.client import ClientSettings, NotFound, PlatformClient
     from vcorg.client.snapshot import read_grants, read_objects
@@ -125,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     from vcorg.export.progress import ReadProgress
 
     console = stderr_console()
-    api_url, token = _platform(args)
+    api_url, token = platform_credentials(args)
     out: Path = args.out
     try:
         check_target(out, force=args.force)

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
-import sys
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from vcorg.cli.console import say, stderr_console
+from vcorg.cli.console import emit, say, stderr_console
 from vcorg.cli.errors import CommandFailed, ExitCode, UsageError
-from vcorg.cli.target import API_URL_ENV, TOKEN_ENV
+from vcorg.cli.target import API_URL_ENV, TOKEN_ENV, platform_credentials
 from vcorg.cli.translate import platform_errors
 
 if TYPE_CHECKING:
@@ -151,31 +149,13 @@ class Session(NamedTuple):
 @contextlib.contextmanager
 def _session(args: argparse.Namespace) -> Iterator[Session]:
     """Load the configuration, then check the token against the platform and organisation."""
-    from vcorg.client import ClientSettings, ConfigurationError, NotFound, PlatformClient
-    from vcorg.client.settings import normalise_api_url
+    from vcorg.client import ClientSettings, NotFound, PlatformClient
     from vcorg.config import load_config
     from vcorg.report.platform import is_system_administrator
 
     console = stderr_console()
     config = load_config(args.paths)
-    raw_url = (args.api_url or os.environ.get(API_URL_ENV, "")).strip()
-    if not raw_url:
-        raise CommandFailed(
-            "no platform URL given",
-            f"pass --api-url https://... or set {API_URL_ENV}",
-            exit_code=ExitCode.USAGE,
-        )
-    try:
-        api_url = normalise_api_url(raw_url)
-    except ConfigurationError as exc:
-        raise UsageError(str(exc)) from None
-    token = os.environ.get(TOKEN_ENV, "").strip()
-    if not token:
-        raise CommandFailed(
-            f"no API token: {TOKEN_ENV} is not set",
-            f"export {TOKEN_ENV}=<token> (vcorg never takes the token as a flag)",
-            exit_code=ExitCode.USAGE,
-        )
+    api_url, token = platform_credentials(args)
     with PlatformClient(ClientSettings(api_url=api_url, token=token)) as client:
         with platform_errors():
             me = client.me()
@@ -196,21 +176,6 @@ def _session(args: argparse.Namespace) -> Iterator[Session]:
             str(me.get("email") or "").lower(),
             is_system_administrator(me),
         )
-
-
-def _emit(console: Console, text: str, out: Path | None, what: str) -> None:
-    if out is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise CommandFailed(
-            f"cannot write the {what} to {out}: {exc.strerror or exc}",
-            "choose a writable file for --out",
-        ) from None
-    say(console, f"Wrote the {what} to {out}.")
 
 
 class _Report(Protocol):
@@ -252,7 +217,7 @@ def run_access(args: argparse.Namespace) -> int:
             "an access review needs a system administrator's token, or an organisation "
             "administrator's or reporter's token for the units it covers",
         )
-    _emit(s.console, _rendered(report, args.report_format), args.out, "access review")
+    emit(s.console, _rendered(report, args.report_format), args.out, "access review")
     _note_hidden(s.console, args, report.hidden, s.email)
     summary = report.summary
     say(
@@ -291,7 +256,7 @@ def run_usage(args: argparse.Namespace) -> int:
                 "use a system administrator's token, or an organisation administrator's or "
                 "reporter's token for the units you want",
             ) from None
-    _emit(s.console, _rendered(report, args.report_format), args.out, "usage report")
+    emit(s.console, _rendered(report, args.report_format), args.out, "usage report")
     _note_hidden(s.console, args, report.hidden, s.email, what=HIDDEN_WHAT)
     return ExitCode.OK
 

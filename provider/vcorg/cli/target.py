@@ -29,6 +29,35 @@ if TYPE_CHECKING:
 
 API_URL_ENV = "VCORG_API_URL"
 TOKEN_ENV = "VCORG_TOKEN"
+
+
+def platform_credentials(args: argparse.Namespace) -> tuple[str, str]:
+    """The platform's URL (`--api-url`, else VCORG_API_URL) and the token (VCORG_TOKEN)."""
+    from vcorg.client import ConfigurationError
+    from vcorg.client.settings import normalise_api_url
+
+    raw_url = (args.api_url or os.environ.get(API_URL_ENV, "")).strip()
+    if not raw_url:
+        raise CommandFailed(
+            "no platform URL given",
+            f"pass --api-url https://... or set {API_URL_ENV}",
+            exit_code=ExitCode.USAGE,
+        )
+    try:
+        api_url = normalise_api_url(raw_url)
+    except ConfigurationError as exc:
+        raise UsageError(str(exc)) from None
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        raise CommandFailed(
+            f"no API token: {TOKEN_ENV} is not set",
+            f"export {TOKEN_ENV}=<token> (vcorg never takes the token as a flag, so it "
+            "stays out of shell history and process lists)",
+            exit_code=ExitCode.USAGE,
+        )
+    return api_url, token
+
+
 BACKEND_ENV = "PULUMI_BACKEND_URL"
 _STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 
@@ -56,31 +85,11 @@ def resolve_target(args: argparse.Namespace) -> Target:
     Raises `ConfigError` (printed as problems by the CLI guard), `UsageError` or
     `CommandFailed`.
     """
-    from vcorg.client import ConfigurationError
-    from vcorg.client.settings import normalise_api_url
     from vcorg.config import load_config
     from vcorg.engine.stack import backend_url_for
 
     config = load_config(args.paths)
-    raw_url = (args.api_url or os.environ.get(API_URL_ENV, "")).strip()
-    if not raw_url:
-        raise CommandFailed(
-            "no platform URL given",
-            f"pass --api-url https://... or set {API_URL_ENV}",
-            exit_code=ExitCode.USAGE,
-        )
-    try:
-        api_url = normalise_api_url(raw_url)
-    except ConfigurationError as exc:
-        raise UsageError(str(exc)) from None
-    token = os.environ.get(TOKEN_ENV, "").strip()
-    if not token:
-        raise CommandFailed(
-            f"no API token: {TOKEN_ENV} is not set",
-            f"export {TOKEN_ENV}=<token> (vcorg never takes the token as a flag, so it "
-            "stays out of shell history and process lists)",
-            exit_code=ExitCode.USAGE,
-        )
+    api_url, token = platform_credentials(args)
     stack_name = args.stack or config.organisation
     if not _STACK_NAME.match(stack_name):
         raise UsageError(f"--stack {stack_name!r}: use letters, digits, '-', '_' and '.' only")
