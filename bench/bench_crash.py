@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from examples.generate import generate  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
-from tests.e2e.test_crash_healing import ORG, Lineage, change_set, changed  # noqa: E402
+from tests.e2e.test_crash_healing import ORG, Lineage, kill_lineage  # noqa: E402
 from tests.support.crash import kill_points  # noqa: E402
 
 PER_UNIT = 30
@@ -61,23 +61,10 @@ def lineage(
     run = Lineage(work)
     try:
         base = generate(units, organisation=ORG, seed=seed)
-        target = base
-        if change:
-            run.apply(run.write(base), None)
-            target = change_set(base)
-        config = run.write(target)
-        points = kill_points(rng, run.planned_changes(config), kills)
-        landed = 0
         started = time.perf_counter()
-        for step, point in enumerate(points, start=1):
-            landed += run.apply(config, point)
-            if edit:
-                target = changed(target, step)
-            config = run.write(target)
-        run.apply(config, None)
+        landed = kill_lineage(run, rng, base, change=change, edit=edit, kills=kills)
         seconds = time.perf_counter() - started
-        run.assert_converged(config)
-        return Result(name, kills, landed, seconds, True)
+        return Result(name, kills, len(landed), seconds, True)
     except AssertionError as exc:
         return Result(name, kills, 0, 0.0, False, str(exc).splitlines()[0][:120])
     finally:
@@ -91,7 +78,7 @@ def destroy_lineage(work: Path, units: int, kills: int, *, seed: int) -> Result:
     try:
         config = run.write(generate(units, organisation=ORG, seed=seed))
         run.apply(config, None)
-        points = kill_points(rng, units * PER_UNIT, kills)
+        points = kill_points(rng, kills)
         landed = 0
         started = time.perf_counter()
         for point in points:

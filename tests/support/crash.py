@@ -14,6 +14,7 @@ finds any that survived.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import random
 import re
@@ -28,20 +29,25 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class KillPoint:
-    """Kill once ``steps`` changes are done, or (``steps`` is None) once all are done: then
-    the engine is writing its final state."""
+    """Kill once this fraction of the run's changes is done (its own progress total), or
+    (``fraction`` is None) once all are done: then the engine is writing its final state.
 
-    steps: int | None
+    A fraction, not a step count: a re-run after a kill may have far fewer changes left
+    than the first run had (a refreshing plan sees what the killed run already did)."""
+
+    fraction: float | None
 
     def __str__(self) -> str:
-        return "at the end (state write)" if self.steps is None else f"after {self.steps} steps"
+        if self.fraction is None:
+            return "at the end (state write)"
+        return f"after {self.fraction:.0%} of the steps"
 
 
-def kill_points(rng: random.Random, steps: int, count: int) -> list[KillPoint]:
-    """``count`` points spread over a run of ``steps`` changes, one of them at the end."""
+def kill_points(rng: random.Random, count: int) -> list[KillPoint]:
+    """``count`` points spread over a run, one of them at the end."""
     points = [KillPoint(None)] if count > 1 else []
     while len(points) < count:
-        points.append(KillPoint(rng.randint(1, max(1, steps - 1))))
+        points.append(KillPoint(round(rng.uniform(0.05, 0.95), 2)))
     rng.shuffle(points)
     return points
 
@@ -118,7 +124,9 @@ def run_and_kill(
 
 
 def _reached(point: KillPoint, done: int, total: int) -> bool:
-    return done >= total if point.steps is None else done >= point.steps
+    if point.fraction is None:
+        return done >= total
+    return done >= max(1, math.ceil(point.fraction * total))
 
 
 def leftovers(tmpdir: Path, *, grace: float = 3.0) -> list[str]:
