@@ -9,6 +9,7 @@ neither the configuration nor the platform moved since.
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from vcorg.cli.arguments import Subparsers
-    from vcorg.plan import Plan, ResourceStep, Summary
+    from vcorg.plan import Plan, ResourceStep
 
 
 def register(subparsers: Subparsers) -> None:
@@ -138,9 +139,9 @@ def run(args: argparse.Namespace) -> int:
         with ApplyProgress(console, total) as progress, progress.reported():
             outcome = stack.up(refresh=refresh, pulumi_plan=pulumi_plan, listener=progress)
     # What this run did, from its own events: another run may have done the plan's work
-    # in the meantime, and then this one invited nobody.
-    done = build_plan(outcome.steps, token_email=email)
-    say(console, summary_line(outcome.steps, outcome.seconds) + _people(done.summary))
+    # in the meantime, and then this one invited nobody. Who was invited, kept or re-sent
+    # is as the reviewed plan classed it: an adopted role list's people were there before.
+    say(console, summary_line(outcome.steps, outcome.seconds) + _people(plan, outcome.steps))
     _print_new_links(console, outcome.steps)
     return ExitCode.OK
 
@@ -185,15 +186,27 @@ def _check_rails(
             say(console, f"vcorg: warning: --force given; applying although {exc.problem}")
 
 
-def _people(summary: Summary) -> str:
-    """' People: 1 invited, 4 removed.' from the applied plan's counts, or ''."""
+def _people(plan: Plan, steps: list[ResourceStep]) -> str:
+    """' People: 1 invited, 4 removed.' for the role lists this run changed, or ''."""
+    from vcorg.plan import MemberAction
+    from vcorg.plan.steps import CHANGING_OPS
+
+    done = {s.urn for s in steps if s.op in CHANGING_OPS}
+    actions = Counter(
+        m.action
+        for unit in plan.units
+        for change in unit.resources
+        if change.urn in done
+        for m in change.members
+    )
+    removed = actions[MemberAction.REMOVE] + actions[MemberAction.REVOKE]
     parts = []
-    if summary.people_invited:
-        parts.append(f"{summary.people_invited} invited")
-    if summary.people_removed:
-        parts.append(f"{summary.people_removed} removed")
-    if summary.people_resent:
-        parts.append(f"{summary.people_resent} expired invitation(s) re-sent")
+    if actions[MemberAction.INVITE]:
+        parts.append(f"{actions[MemberAction.INVITE]} invited")
+    if removed:
+        parts.append(f"{removed} removed")
+    if actions[MemberAction.RESEND]:
+        parts.append(f"{actions[MemberAction.RESEND]} expired invitation(s) re-sent")
     return f" People: {', '.join(parts)}." if parts else ""
 
 
