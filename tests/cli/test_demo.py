@@ -75,3 +75,44 @@ def test_demo_runs_to_completion(tmp_path: Path) -> None:
     # Cleaned up: no server left running, temporary directory removed.
     assert _demo_servers() == []
     assert not list(tmp_path.glob("vcorg-demo.*"))
+
+
+def test_onboarding_demo_runs_to_completion(tmp_path: Path) -> None:
+    """`make demo-onboarding`: a hand-built organisation exported, adopted writing nothing
+    but the re-sent invitation (the script checks the platform's audit log and fails
+    otherwise), then changed through a reviewed plan."""
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VCORG_", "PULUMI_BACKEND"))}
+    env["VCORG_DEMO_OUT"] = str(out)
+    env["TMPDIR"] = str(tmp_path)
+    proc = subprocess.run(
+        [str(REPO / "scripts" / "demo-onboarding")],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
+    )
+    report = f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    assert proc.returncode == 0, report
+    assert "Traceback" not in proc.stdout + proc.stderr, report
+
+    text = proc.stdout
+    for marker in (
+        "builds the organisation by hand",
+        "Export it as configuration",
+        "= adopt waiting area",
+        "Adopt it",
+        "audit log since the export: grant.resend.",
+        "The first change, through a pull request",
+        "Done",
+    ):
+        assert marker in text, f"missing {marker!r}\n{report}"
+        text = text[text.index(marker) :]
+
+    exported = out / "onboarding-export"
+    assert (exported / "org.yaml").is_file() and list((exported / "units").glob("*.yaml"))
+    assert (out / "onboarding-adopt.json").is_file()
+    assert (out / "onboarding-plan.md").read_text().strip()
+    assert not list(tmp_path.glob("vcorg-onboarding.*"))

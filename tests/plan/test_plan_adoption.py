@@ -179,3 +179,20 @@ def test_nothing_is_adopted_without_adopt() -> None:
     ops = [s.op for s in adopt_steps(steps, SNAPSHOT)]
     # Without the unit, nothing inside it can be placed either.
     assert ops == [Op.CREATE] * 4
+
+
+def test_an_adopted_object_never_drifts_on_its_adoption_flags() -> None:
+    """After an adopt apply the outputs keep `adopt: true`; later configs leave `adopt`
+    out (false is not stored) and a refresh reads the inputs back from the outputs. None
+    of that is a change on the platform (found by scripts/demo-onboarding)."""
+    from vcorg.plan.drift import differs, judged_outputs
+
+    platform = {"key": "dentistry", "name": "Dentistry", "organisation": "metro-health"}
+    recorded = judged_outputs(platform, {**platform, "adopt": True, "version": 1})
+    refreshed = judged_outputs(
+        {**platform, "adopt": True},
+        {**platform, "adopt": True, "adopted": "unchanged", "version": 2},
+    )
+    assert not differs(recorded, refreshed)
+    renamed = judged_outputs({**platform, "adopt": True}, {**platform, "name": "Oral Health"})
+    assert differs(recorded, renamed)

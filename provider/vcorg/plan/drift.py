@@ -19,8 +19,10 @@ from .steps import ROLE_MEMBERS, VOLATILE_OUTPUTS
 WATCHED_OUTPUTS = frozenset({"link"})
 # Who holds a role (RoleMembers) is judged person by person, from this output.
 MEMBERS = "members"
-# Never drift: the resources' own idempotency anchor, and what changes on every write.
-_NEVER = VOLATILE_OUTPUTS | {"resourceUrn"}
+# Never drift: the resources' own idempotency anchor, what changes on every write, and
+# the adoption flags (`adopt: false` is not even stored, and a refresh reads back the
+# inputs from the outputs, where an adopted object keeps `adopt: true`).
+_NEVER = VOLATILE_OUTPUTS | {"resourceUrn", "adopt", "adopted"}
 # A RoleMembers' emails are judged as members; its other inputs are its identity.
 _ROLE_MEMBERS_QUIET = frozenset({"emails", "unitKey", "scopeKey", "scopeType", "role"})
 
