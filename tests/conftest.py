@@ -39,6 +39,31 @@ def _ours() -> list[tuple[int, str]]:
     return found
 
 
+# scripts/test hands whole files to its workers (pytest-xdist --dist loadfile) in collection
+# order. The longest files go first, so that no worker is left running one of them alone
+# at the end while the others idle.
+LONGEST_FIRST = (
+    "tests/e2e/test_crash_healing.py",
+    "tests/e2e/test_crash_healing_changes.py",
+    "tests/server/test_contract.py",
+    "tests/cli/test_demo.py",
+    "tests/e2e/test_pulumi_project.py",
+    "tests/cli/test_interrupts.py",
+    "tests/drift/test_drift_e2e.py",
+    "tests/e2e/test_crash_recovery.py",
+    "tests/cli/test_apply_saved_plan.py",
+    "tests/cli/test_apply_rails.py",
+    "tests/cli/test_state_healing.py",
+    "tests/cli/test_plan_cli.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    # A stable sort: tests keep their order within a file.
+    items.sort(key=lambda item: rank.get(item.nodeid.partition("::")[0], len(rank)))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # Worker processes of pytest-xdist share the marker; only the controller judges.
     if os.environ.get("PYTEST_XDIST_WORKER"):

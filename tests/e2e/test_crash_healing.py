@@ -214,7 +214,7 @@ def kill_lineage(
     return landed
 
 
-def _lineage(
+def run_lineage(
     tmp_path: Path, *, change: bool, edit: bool, kills: int = KILLS, s3: S3Server | None = None
 ) -> None:
     rng = random.Random(f"{SEED}-{change}-{edit}-{s3 is not None}")
@@ -231,26 +231,11 @@ def _lineage(
 
 
 def test_killed_first_apply_heals_on_rerun(tmp_path: Path) -> None:
-    _lineage(tmp_path, change=False, edit=False)
+    run_lineage(tmp_path, change=False, edit=False)
 
 
 def test_killed_first_apply_heals_after_config_changes(tmp_path: Path) -> None:
-    _lineage(tmp_path, change=False, edit=True)
-
-
-def test_killed_change_set_heals_on_rerun(tmp_path: Path) -> None:
-    _lineage(tmp_path, change=True, edit=False)
-
-
-def test_killed_change_set_heals_after_config_changes(tmp_path: Path) -> None:
-    _lineage(tmp_path, change=True, edit=True)
-
-
-def test_killed_apply_heals_on_a_shared_backend(tmp_path: Path) -> None:
-    """The same guarantees with the state in a bucket (S3 API, moto's server on loopback):
-    no lock file to read there, so the lock is healed from the engine's own lock error."""
-    with S3Server(tmp_path / "s3") as s3:
-        _lineage(tmp_path / "work", change=False, edit=True, kills=3, s3=s3)
+    run_lineage(tmp_path, change=False, edit=True)
 
 
 def test_killed_destroy_heals_on_rerun(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ from tests.e2e.conftest import (
     op_counts,
     start_platform,
 )
+from tests.support.crash import kill_processes_under
 from tests.support.platform import PlatformServer
 from vcorg.config import load_config
 from vcorg.engine.stack import StackTarget, open_stack
@@ -67,8 +68,11 @@ def _apply_in_child_until(
     org: OrgStack, config: Path, killed_when: Callable[[dict[str, Any]], bool]
 ) -> None:
     """Apply `config` in a child process; SIGKILL its process group once the dump says so."""
+    tmpdir = org.workdir / f"child-tmp-{time.monotonic_ns()}"
+    tmpdir.mkdir()
     env = {
         **os.environ,
+        "TMPDIR": str(tmpdir),
         "VCORG_TOKEN": org.platform.token,
         "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
     }
@@ -92,6 +96,7 @@ def _apply_in_child_until(
             if child.poll() is None:
                 os.killpg(child.pid, signal.SIGKILL)
             child.wait()
+            kill_processes_under(tmpdir)
 
 
 def _kill_mid_apply(tmp_path: Path) -> OrgStack:

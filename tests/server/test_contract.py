@@ -108,7 +108,7 @@ def schemathesis(
 
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
-    """Fuzz every operation against a live server (50 examples each: about 25 s)."""
+    """Fuzz every operation against a live server (30 examples each)."""
     with PlatformServer(tmp_path / "platform") as server, server.client() as api:
         unit = api.post("/units", json={"name": "Fuzz"}).json()
         area = api.post("/waiting-areas", json={"unitId": unit["id"], "name": "A"}).json()
@@ -139,7 +139,7 @@ def test_schemathesis_finds_no_server_errors(tmp_path: Path) -> None:
             "--phases",
             "examples,coverage,fuzzing",
             "--max-examples",
-            "50",
+            "30",
         )
 
 
@@ -183,7 +183,7 @@ def test_schemathesis_negative_data_on_postgres(tmp_path: Path) -> None:
                 "--phases",
                 "coverage,fuzzing",
                 "--max-examples",
-                "25",
+                "15",
             )
     finally:
         drop_postgres_database(db_url)

@@ -162,6 +162,15 @@ def _processes_under(tmpdir: Path) -> list[str]:
     return found
 
 
+def kill_processes_under(tmpdir: Path) -> None:
+    """SIGKILL what a killed plain Pulumi program left running (the engine starts its
+    provider processes in groups of their own, so they outlive their engine; vcorg's own
+    commands clean up after themselves, a program of a user's does not)."""
+    for line in _processes_under(tmpdir):
+        with contextlib.suppress(OSError):
+            os.kill(int(line.partition(":")[0]), signal.SIGKILL)
+
+
 def temp_leftovers(tmpdir: Path) -> list[Path]:
     """What a command left in its private TMPDIR."""
     return sorted(tmpdir.iterdir()) if tmpdir.is_dir() else []
