@@ -54,6 +54,13 @@ class Result:
     note: str = ""
 
 
+def _reason(exc: AssertionError) -> str:
+    """The line of a failure that says why (an error line of the output, else the first)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    errors = [line for line in lines if "error" in line.lower()]
+    return (errors or lines or ["failed"])[0][:160]
+
+
 def lineage(
     work: Path, name: str, units: int, kills: int, *, change: bool, edit: bool, seed: int
 ) -> Result:
@@ -66,7 +73,7 @@ def lineage(
         seconds = time.perf_counter() - started
         return Result(name, kills, len(landed), seconds, True)
     except AssertionError as exc:
-        return Result(name, kills, 0, 0.0, False, str(exc).splitlines()[0][:120])
+        return Result(name, kills, 0, 0.0, False, _reason(exc))
     finally:
         run.close()
 
@@ -89,7 +96,7 @@ def destroy_lineage(work: Path, units: int, kills: int, *, seed: int) -> Result:
         empty = not dump["units"]
         return Result("destroy", kills, landed, seconds, empty, "" if empty else "objects left")
     except AssertionError as exc:
-        return Result("destroy", kills, 0, 0.0, False, str(exc).splitlines()[0][:120])
+        return Result("destroy", kills, 0, 0.0, False, _reason(exc))
     finally:
         run.close()
 

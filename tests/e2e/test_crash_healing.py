@@ -166,8 +166,11 @@ def change_set(data: dict[str, Any]) -> dict[str, Any]:
         for area in unit["waitingAreas"].values():
             area["informationForCallers"] = "New arrival instructions."
             area["roles"]["serviceProviders"].append(f"new.{key}@synthetic-health.example")
-        rooms = sorted(unit["meetingRooms"])
-        unit["meetingRooms"].pop(rooms[-1])
+        if i % 4 == 0:
+            # A room in every fourth unit: under the deletion cap (a quarter of a kind)
+            # at any size, so the change set is one an admin could apply as it is.
+            rooms = sorted(unit["meetingRooms"])
+            unit["meetingRooms"].pop(rooms[-1])
         unit["roles"]["organisationReporters"] = [f"reporter.{key}@synthetic-health.example"]
     return data
 
