@@ -160,8 +160,12 @@ def engine_parallel() -> int | None:
     return DEFAULT_PARALLEL
 
 
-# None: the engine's own default (4 per CPU). Set from measurements, see engine_parallel.
-DEFAULT_PARALLEL: int | None = None
+# The dynamic provider serves 4 calls at once (the Pulumi SDK's provider host), so more
+# steps in flight only queue in the engine: measured on a first apply of 990 resources
+# (bench/bench_parallel.py), 8 (the engine's default on 2 CPUs) made 51 requests/s, 4 made
+# 55. Fewer (2: 65/s) won on loopback only because the platform shared the CPUs; against a
+# platform across a network each request waits, and 4 keeps the provider busy.
+DEFAULT_PARALLEL: int | None = 4
 
 
 def _stderr(line: str) -> None:
