@@ -27,14 +27,16 @@ def _demo_servers() -> list[str]:
     return found
 
 
-def test_demo_runs_to_completion(tmp_path: Path) -> None:
-    out = tmp_path / "out"
+def _run_demo(script: str, tmp_path: Path) -> tuple[str, str]:
+    """Run a demo script as a user would (no vcorg settings in the environment, outputs
+    under tmp_path/out); its stdout and a report for failed assertions. It must succeed
+    without a traceback."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VCORG_", "PULUMI_BACKEND"))}
-    env["VCORG_DEMO_OUT"] = str(out)
+    env["VCORG_DEMO_OUT"] = str(tmp_path / "out")
     env["TMPDIR"] = str(tmp_path)
     started = time.monotonic()
     proc = subprocess.run(
-        [str(REPO / "scripts" / "demo")],
+        [str(REPO / "scripts" / script)],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -46,22 +48,34 @@ def test_demo_runs_to_completion(tmp_path: Path) -> None:
     report = f"exit {proc.returncode} after {elapsed:.0f} s\n{proc.stdout}\n{proc.stderr}"
     assert proc.returncode == 0, report
     assert "Traceback" not in proc.stdout + proc.stderr, report
+    return proc.stdout, report
 
-    text = proc.stdout
-    # The story, in order: first apply, invitations, the reviewed change set, no changes.
-    for marker in (
-        "Start the reference platform",
-        "Applied ",
-        "invitations accepted",
-        '~ name: "Dentistry" → "Oral Health"',
-        "Shift Handover",
-        "Applying the plan saved in",
-        "No changes. The platform matches the configuration.",
-        "Review who has access",
-        "single-administrator:",
-    ):
+
+def _assert_in_order(text: str, markers: tuple[str, ...], report: str) -> None:
+    for marker in markers:
         assert marker in text, f"missing {marker!r}\n{report}"
         text = text[text.index(marker) :]
+
+
+def test_demo_runs_to_completion(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    text, report = _run_demo("demo", tmp_path)
+    # The story, in order: first apply, invitations, the reviewed change set, no changes.
+    _assert_in_order(
+        text,
+        (
+            "Start the reference platform",
+            "Applied ",
+            "invitations accepted",
+            '~ name: "Dentistry" → "Oral Health"',
+            "Shift Handover",
+            "Applying the plan saved in",
+            "No changes. The platform matches the configuration.",
+            "Review who has access",
+            "single-administrator:",
+        ),
+        report,
+    )
 
     markdown = (out / "demo-plan.md").read_text()
     assert "Oral Health" in markdown
@@ -82,34 +96,20 @@ def test_onboarding_demo_runs_to_completion(tmp_path: Path) -> None:
     but the re-sent invitation (the script checks the platform's audit log and fails
     otherwise), then changed through a reviewed plan."""
     out = tmp_path / "out"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VCORG_", "PULUMI_BACKEND"))}
-    env["VCORG_DEMO_OUT"] = str(out)
-    env["TMPDIR"] = str(tmp_path)
-    proc = subprocess.run(
-        [str(REPO / "scripts" / "demo-onboarding")],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=600,
+    text, report = _run_demo("demo-onboarding", tmp_path)
+    _assert_in_order(
+        text,
+        (
+            "builds the organisation by hand",
+            "Export it as configuration",
+            "= adopt waiting area",
+            "Adopt it",
+            "audit log since the export: grant.resend.",
+            "The first change, through a pull request",
+            "Done",
+        ),
+        report,
     )
-    report = f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
-    assert proc.returncode == 0, report
-    assert "Traceback" not in proc.stdout + proc.stderr, report
-
-    text = proc.stdout
-    for marker in (
-        "builds the organisation by hand",
-        "Export it as configuration",
-        "= adopt waiting area",
-        "Adopt it",
-        "audit log since the export: grant.resend.",
-        "The first change, through a pull request",
-        "Done",
-    ):
-        assert marker in text, f"missing {marker!r}\n{report}"
-        text = text[text.index(marker) :]
 
     exported = out / "onboarding-export"
     assert (exported / "org.yaml").is_file() and list((exported / "units").glob("*.yaml"))
