@@ -4,7 +4,7 @@ A provider subclass declares its collection, the config model that declares its 
 and the inputs that place it; this module runs the fixed steps (check, diff, create with
 idempotency and adoption, read through the list cache, update with If-Match, delete) so
 each resource module stays a short declaration.
-Providers hold no state that is pickled: see :meth:`PlatformProvider.__getstate__`.
+Providers hold no state that is pickled: see :meth:`PlatformProvider.__reduce__`.
 """
 
 from __future__ import annotations
@@ -43,18 +43,20 @@ from .props import changed_fields, digest, is_unknown, public, same, whole_numbe
 from .session import Session, session_for
 from .validation import Checker
 
-# Outputs the API adds to every object, besides the inputs it echoes.
-META_FIELDS = ("createdAt", "updatedAt", "version")
+# Outputs the API adds to every object, besides the inputs it echoes, that state keeps.
+META_FIELDS = ("version",)
 # A resource re-created this many times (deleted on the platform in between) gives up.
 MAX_KEY_GENERATIONS = 1000
-# The resource ID is Pulumi's own `id`; an output of that name would shadow it.
-_DROPPED = frozenset({"id"})
+# The resource ID is Pulumi's own `id`; an output of that name would shadow it. The
+# timestamps change with every write and nothing reads them from state (plans, drift and
+# export read them from the API): at thousands of resources they were 5% of the state.
+_DROPPED = frozenset({"id", "createdAt", "updatedAt"})
 
 
 class PlatformProvider(ResourceProvider):
     """Base of every vcorg provider: settings from stack config, nothing pickled."""
 
-    # Nothing secret is ever pickled (see __getstate__), so the provider blob in state
+    # Nothing secret is ever pickled (see __reduce__), so the provider blob in state
     # need not be encrypted; tests/provider/test_pickle.py proves it.
     serialize_as_secret_always = False
     # ... and it is the same bytes for every resource: sdk_fixes pickles it once per class.
@@ -63,13 +65,16 @@ class PlatformProvider(ResourceProvider):
     def __init__(self) -> None:
         super().__init__()
 
-    def __getstate__(self) -> dict[str, Any]:
-        # The pickle in Pulumi state must be a bare reference to the class: no config,
-        # no token, no client, whatever this instance has seen.
-        return {}
+    # The name this kind's provider is pickled under (see vcorg.provider).
+    kind: ClassVar[str]
 
-    def __setstate__(self, state: Mapping[str, Any]) -> None:
-        pass
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # The pickle in Pulumi state must be a bare reference: no config, no token, no
+        # client, whatever this instance has seen; and short, as every resource stores it
+        # twice. Importing vcorg here is cheap: it loads nothing until a name is asked for.
+        import vcorg
+
+        return (vcorg.provider, (self.kind,))
 
     def configure(self, req: ConfigureRequest) -> None:
         self._config = req.config

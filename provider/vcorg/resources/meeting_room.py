@@ -16,6 +16,8 @@ from .validation import Checker
 
 
 class MeetingRoomProvider(ObjectProvider):
+    kind = "room"
+
     collection = Collection.MEETING_ROOMS
     settings_model = models.MeetingRoom
     # `waitingArea` (a key) reaches the API as the id of that area: waitingAreaId.

@@ -40,6 +40,8 @@ def normalise_emails(emails: Sequence[str]) -> list[str]:
 
 
 class RoleMembersProvider(PlatformProvider):
+    kind = "roles"
+
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         checker = Checker(news)
         checker.key("organisation")

@@ -12,6 +12,8 @@ from .base import ObjectProvider, ObjectResource
 
 
 class UnitProvider(ObjectProvider):
+    kind = "unit"
+
     collection = Collection.UNITS
     settings_model = models.Unit
     not_settings = models.Unit.NOT_SETTINGS

@@ -18,6 +18,8 @@ from .validation import Checker
 
 
 class WaitingAreaProvider(ObjectProvider):
+    kind = "area"
+
     collection = Collection.WAITING_AREAS
     settings_model = models.WaitingArea
     not_settings = models.WaitingArea.NOT_SETTINGS
