@@ -47,7 +47,7 @@ def cached_bin_dir(version: str = PULUMI_CLI_VERSION) -> Path:
     return cache_root() / f"v{version}" / "bin"
 
 
-def _cli_version(pulumi: Path) -> str | None:
+def cli_version(pulumi: Path) -> str | None:
     """`pulumi version`, remembered per binary (path, size, mtime): it costs ~0.5 s a run."""
     try:
         stat = pulumi.resolve().stat()
@@ -108,7 +108,7 @@ def _usable(bin_dir: Path, *, exact: str | None = None) -> bool:
     pulumi = bin_dir / "pulumi"
     if not (pulumi.is_file() and os.access(pulumi, os.X_OK)):
         return False
-    version = _cli_version(pulumi)
+    version = cli_version(pulumi)
     if version is None:
         return False
     if exact is not None:
