@@ -159,3 +159,26 @@ def test_build_from_the_go_module_proxy_into_an_empty_cache(
     bin_dir = pulumi_bin_dir(log=lambda _msg: None)
     assert bin_dir.is_relative_to(tmp_path / "cache")
     _assert_working_engine(bin_dir, tmp_path)
+
+
+def test_pulumi_version_runs_once_per_binary_not_once_per_command(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from vcorg.engine import pulumi_cli
+    from vcorg.engine.stack import _CheckedPulumi
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(pulumi_cli, "_VERSIONS_SEEN", {})
+    calls = tmp_path / "calls"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "pulumi"
+    script.write_text(f'#!/bin/sh\necho "$@" >> {calls}\necho v3.999.1\n')
+    script.chmod(0o755)
+    first = _CheckedPulumi(bin_dir)
+    # A new process: only the cache file remembers the version.
+    monkeypatch.setattr(pulumi_cli, "_VERSIONS_SEEN", {})
+    second = _CheckedPulumi(bin_dir)
+    assert calls.read_text().splitlines() == ["version"]
+    assert str(first.version) == str(second.version) == "3.999.1"
+    assert second.command == str(script)
