@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -56,6 +57,17 @@ LONGEST_FIRST = (
     "tests/cli/test_state_healing.py",
     "tests/cli/test_plan_cli.py",
 )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_tempdir(tmp_path_factory: pytest.TempPathFactory) -> object:
+    # The Automation API leaves a workspace directory (`automation-*`) for every stack it
+    # opens. The CLI removes its own (vcorg.engine.reaper); tests that open stacks in their
+    # own process would leave hundreds in /tmp, so they go under pytest's rotated basetemp.
+    previous = tempfile.tempdir
+    tempfile.tempdir = str(tmp_path_factory.mktemp("tmp"))
+    yield
+    tempfile.tempdir = previous
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
