@@ -395,10 +395,18 @@ def growth(results: list[SizeResult]) -> list[str]:
     return lines
 
 
-def targets(results: list[SizeResult]) -> list[tuple[bool, str]]:
-    checks: list[tuple[bool, str]] = []
+# The issue sets the apply and no-op plan targets at 5,000 resources; below that they are
+# reported (as "info"), not judged: fixed costs (engine start, refresh, the final state
+# write) weigh more in a short run.
+TARGET_SIZE = 5000
+
+
+def targets(results: list[SizeResult]) -> list[tuple[bool | None, str]]:
+    """(PASS, FAIL or None for information only, what was checked) per target."""
+    checks: list[tuple[bool | None, str]] = []
     for res in results:
         n = res.resources
+        judged = n >= TARGET_SIZE
         rate = res.raw_requests / res.raw_seconds
         if n and res.state_bytes:
             state = res.state_bytes / n
@@ -413,12 +421,12 @@ def targets(results: list[SizeResult]) -> list[tuple[bool, str]]:
         platform_time = apply.requests / rate
         budget = 1.5 * (res.floor["apply"].seconds + platform_time)
         checks.append((
-            apply_rate >= 0.6 * rate,
+            apply_rate >= 0.6 * rate if judged else None,
             f"{n}: first apply's request rate while updating {apply_rate:.0f}/s ≥ 60% of "
             f"the platform's sequential {rate:.0f}/s ({100 * apply_rate / rate:.0f}%)",
         ))  # fmt: skip
         checks.append((
-            apply.seconds <= budget,
+            apply.seconds <= budget if judged else None,
             f"{n}: first apply {apply.seconds:.1f} s ≤ 1.5 × (floor "
             f"{res.floor['apply'].seconds:.1f} s + platform {platform_time:.1f} s) "
             f"= {budget:.1f} s",
@@ -426,13 +434,13 @@ def targets(results: list[SizeResult]) -> list[tuple[bool, str]]:
         noop = res.vcorg["plan-refresh"].seconds
         floor_noop = res.floor["plan-refresh"].seconds
         checks.append((
-            noop <= floor_noop,
+            noop <= floor_noop if judged else None,
             f"{n}: no-op plan (refreshing) {noop:.1f} s ≤ 1.0 × the floor's refresh+preview "
             f"{floor_noop:.1f} s ({noop / floor_noop:.2f}×)",
         ))  # fmt: skip
         plain = res.vcorg["plan-noop"].seconds
         checks.append((
-            plain <= res.floor["plan-noop"].seconds,
+            plain <= res.floor["plan-noop"].seconds if judged else None,
             f"{n}: no-op plan --no-refresh {plain:.1f} s ≤ 1.0 × the floor's preview "
             f"{res.floor['plan-noop'].seconds:.1f} s",
         ))  # fmt: skip
@@ -482,8 +490,9 @@ def main(argv: list[str] | None = None) -> int:
         console.print(line, highlight=False)
     failed = 0
     for ok, text in targets(results):
-        failed += not ok
-        console.print(f"{'PASS' if ok else 'FAIL'}  {text}", highlight=False)
+        failed += ok is False
+        verdict = "info" if ok is None else "PASS" if ok else "FAIL"
+        console.print(f"{verdict}  {text}", highlight=False)
     if args.json:
         args.json.write_text(
             json.dumps([{**r.__dict__, "floor": {k: v.__dict__ for k, v in r.floor.items()},
