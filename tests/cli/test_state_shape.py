@@ -1,4 +1,4 @@
-"""What `vcorg apply` leaves in the state: no stack traces, no default flags.
+"""What `vcorg apply` leaves in the state: no stack traces, no default flags, no timestamps.
 
 The state is rewritten whole at the end of every apply and read whole by every plan, so
 its size per resource is a cost at thousands of resources (docs/operations.md). The
@@ -38,6 +38,10 @@ def test_state_holds_no_stack_traces_and_no_default_adopt_flag(
         assert "sourcePosition" not in r and "stackTrace" not in r, r["urn"]
         # `adopt: false` is the default and is not stored.
         assert r["inputs"].get("adopt", True) is not False, r["urn"]
+        # The API's timestamps are not kept; the provider is a short reference.
+        assert not {"createdAt", "updatedAt"} & set(r["outputs"]), r["urn"]
+        assert len(r["inputs"]["__provider"]) <= 64, r["inputs"]["__provider"]
+        assert r["outputs"]["__provider"] == r["inputs"]["__provider"], r["urn"]
 
     # A role list's scope ID comes from its unit or area: the engine still knows.
     roles = [r for r in resources if r["type"].endswith(":RoleMembers")]
