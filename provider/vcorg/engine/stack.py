@@ -104,12 +104,6 @@ class EventsOnlyStack(auto.Stack):
         )
 
 
-def _events_only(stack: auto.Stack) -> EventsOnlyStack:
-    # The SDK builds the Stack itself; the subclass adds no state, only two overrides.
-    stack.__class__ = EventsOnlyStack
-    return stack  # type: ignore[return-value]
-
-
 class StackMissing(StackError):
     """`open_stack(create=False)` found no such stack."""
 
@@ -151,16 +145,18 @@ def open_stack(target: StackTarget, *, create: bool = True) -> auto.Stack:
         secrets_provider="passphrase" if target.backend_url.startswith("file:") else None,
     )
     program = target.program or (lambda: None)
+
+    def _open(how: Callable[..., auto.Stack]) -> EventsOnlyStack:
+        stack = how(
+            target.stack_name, project_name=target.project_name, program=program, opts=options
+        )
+        # The SDK builds the Stack itself; the subclass adds no state, only two overrides.
+        stack.__class__ = EventsOnlyStack
+        return stack  # type: ignore[return-value]
+
     if not create:
         try:
-            return _events_only(
-                auto.select_stack(
-                    target.stack_name,
-                    project_name=target.project_name,
-                    program=program,
-                    opts=options,
-                )
-            )
+            return _open(auto.select_stack)
         except auto.errors.StackNotFoundError:
             raise StackMissing(f"there is no stack {target.stack_name!r}") from None
         except auto.errors.CommandError as exc:
@@ -168,14 +164,7 @@ def open_stack(target: StackTarget, *, create: bool = True) -> auto.Stack:
     deadline = time.monotonic() + RACE_SECONDS
     while True:
         try:
-            return _events_only(
-                auto.create_or_select_stack(
-                    target.stack_name,
-                    project_name=target.project_name,
-                    program=program,
-                    opts=options,
-                )
-            )
+            return _open(auto.create_or_select_stack)
         except (auto.errors.StackAlreadyExistsError, auto.errors.ConcurrentUpdateError) as exc:
             # Two first runs at once: the other one created the stack (and holds it for a
             # moment while it does). Losing that race is not an error: select it.
