@@ -16,7 +16,7 @@ serve:  ## the reference platform on ./vcplatform.db, http://127.0.0.1:8750
 lint:  ## ruff (lint and format) and mypy --strict on provider/ and server/
 	scripts/bootstrap && .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
 
-bench:  ## vcorg at 1,000, 2,000 and 5,000 resources against the engine floor (about 40 min)
+bench:  ## vcorg at 1,000, 2,000 and 5,000 resources against the engine floor (about 30 min on 2 CPUs)
 	scripts/bootstrap && .venv/bin/python bench/bench_scale.py
 
 bench-crash:  ## SIGKILL and re-run large applies, change sets and destroys
