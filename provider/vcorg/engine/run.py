@@ -184,7 +184,7 @@ class OrgStack:
         self.notify = notify
         self._repair_metadata()
         try:
-            self.stack = open_stack(target)
+            self.stack = open_stack(target, events_only=True)
         except StackError as exc:
             raise StackUnavailable(
                 f"could not open the stack {target.stack_name!r}: {_engine_message(str(exc))}"

@@ -108,11 +108,15 @@ class StackMissing(StackError):
     """`open_stack(create=False)` found no such stack."""
 
 
-def open_stack(target: StackTarget, *, create: bool = True) -> auto.Stack:
+def open_stack(
+    target: StackTarget, *, create: bool = True, events_only: bool = False
+) -> auto.Stack:
     """Create or select the stack, with the engine from `pulumi_bin_dir()`.
 
     With ``create=False`` (readers such as `vcorg drift`) a missing stack is
     `StackMissing`, and nothing is written: neither a new stack nor its config.
+    With ``events_only`` (vcorg's own runs) an `EventsOnlyStack`: runs return no outputs
+    or summary, which saves engine processes that load the whole state.
     """
     bin_dir = pulumi_bin_dir()
     env = engine_env(bin_dir)
@@ -146,13 +150,14 @@ def open_stack(target: StackTarget, *, create: bool = True) -> auto.Stack:
     )
     program = target.program or (lambda: None)
 
-    def _open(how: Callable[..., auto.Stack]) -> EventsOnlyStack:
+    def _open(how: Callable[..., auto.Stack]) -> auto.Stack:
         stack = how(
             target.stack_name, project_name=target.project_name, program=program, opts=options
         )
-        # The SDK builds the Stack itself; the subclass adds no state, only two overrides.
-        stack.__class__ = EventsOnlyStack
-        return stack  # type: ignore[return-value]
+        if events_only:
+            # The SDK builds the Stack itself; the subclass adds no state, two overrides.
+            stack.__class__ = EventsOnlyStack
+        return stack
 
     if not create:
         try:
