@@ -460,10 +460,15 @@ def targets(results: list[SizeResult]) -> list[tuple[bool | None, str]]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:2] == ["--child", "floor"]:
-        return floor_child(argv[2], int(argv[3]), argv[4])
-    if argv[:2] == ["--child", "vcorg-refresh"]:
-        return vcorg_refresh_child(argv[2], argv[3])
+    if argv[:2] in (["--child", "floor"], ["--child", "vcorg-refresh"]):
+        from vcorg.engine.reaper import command_scope
+
+        # As the CLI does: the Automation API's workspace and any temp file go into a
+        # private directory that is removed at the end, with whatever processes it left.
+        with command_scope():
+            if argv[1] == "floor":
+                return floor_child(argv[2], int(argv[3]), argv[4])
+            return vcorg_refresh_child(argv[2], argv[3])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,2000,5000", help="resource counts")
     parser.add_argument("--full", action="store_true", help="add 20,000 resources")
