@@ -184,7 +184,10 @@ def render(rows: list[Row], base: Row) -> Table:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
-        return child(*argv[1:5])
+        from vcorg.engine.reaper import command_scope
+
+        with command_scope():  # the Automation API's workspace is removed at the end
+            return child(*argv[1:5])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--units", type=int, default=17, help="units in the generated org (17 ≈ 500 resources)"
