@@ -77,3 +77,4 @@ EARLIER = {
 def test_a_state_written_by_an_earlier_release_still_loads(provider: PlatformProvider) -> None:
     clone = dill.loads(base64.b64decode(EARLIER[type(provider).__name__]))
     assert type(clone) is type(provider)
+    assert getattr(clone, "_config", None) is None

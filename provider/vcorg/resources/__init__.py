@@ -1,9 +1,8 @@
 """Pulumi dynamic resources that reconcile an organisation with the platform API.
 
 Providers are module-level singletons that pickle as a call of ``vcorg.provider`` with
-their kind; they
-read the platform URL and token in ``configure()`` (stack config ``vcorg:apiUrl`` and
-``vcorg:token``, else ``VCORG_API_URL`` and ``VCORG_TOKEN``).
+their kind; they read the platform URL and token in ``configure()`` (stack config
+``vcorg:apiUrl`` and ``vcorg:token``, else ``VCORG_API_URL`` and ``VCORG_TOKEN``).
 
 Constructing a resource installs the guard of `sdk_fixes` (importing this package
 changes nothing in the Pulumi SDK).

@@ -62,11 +62,11 @@ class PlatformProvider(ResourceProvider):
     # ... and it is the same bytes for every resource: sdk_fixes pickles it once per class.
     pickle_is_constant = True
 
-    def __init__(self) -> None:
-        super().__init__()
-
     # The name this kind's provider is pickled under (see vcorg.provider).
     kind: ClassVar[str]
+
+    def __init__(self) -> None:
+        super().__init__()
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         # The pickle in Pulumi state must be a bare reference: no config, no token, no
